@@ -1,0 +1,6 @@
+//! bounce-doctor: diagnose bounced email, browse bounce codes, fix the cause.
+//!
+//! The core (`knowledge`, `diagnose`, `checks`, `wizard`) does no terminal I/O;
+//! `tui` and `cli` are thin front ends over it.
+
+pub mod knowledge;
