@@ -84,7 +84,13 @@ pub fn check_entry(e: &Entry) -> Vec<String> {
             continue;
         }
         if let Err(err) = Pattern::compile(p) {
-            let first = err.to_string().lines().last().unwrap_or("").trim().to_string();
+            let first = err
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim()
+                .to_string();
             out.push(format!("invalid regex `{p}` in `{}`: {first}", e.id));
         }
     }
@@ -104,7 +110,10 @@ pub fn check_entry(e: &Entry) -> Vec<String> {
     }
     for l in &e.links {
         if !(l.starts_with("https://") || l.starts_with("http://") || l.starts_with("mailto:")) {
-            out.push(format!("link `{l}` in `{}` is not an http(s) or mailto URL", e.id));
+            out.push(format!(
+                "link `{l}` in `{}` is not an http(s) or mailto URL",
+                e.id
+            ));
         }
     }
     out
@@ -136,9 +145,17 @@ mod tests {
         let (es, ps) = parse_and_check(&file(&text), false);
         assert_eq!(es.len(), 1);
         let msgs: Vec<String> = ps.iter().map(|p| p.to_string()).collect();
-        assert!(msgs.iter().any(|m| m.starts_with("u.yaml:1: invalid regex")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("u.yaml:1: invalid regex")),
+            "{msgs:?}"
+        );
         assert!(msgs.iter().any(|m| m.contains("code `650`")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("u.yaml:12: duplicate id")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("u.yaml:12: duplicate id")),
+            "{msgs:?}"
+        );
     }
 
     #[test]
@@ -147,6 +164,10 @@ mod tests {
         let (_, ps) = parse_and_check(&file(&text), false);
         assert_eq!(ps.len(), 1);
         assert_eq!(ps[0].line, 5);
-        assert!(ps[0].message.contains("unknown variant `relayproblem`"), "{}", ps[0].message);
+        assert!(
+            ps[0].message.contains("unknown variant `relayproblem`"),
+            "{}",
+            ps[0].message
+        );
     }
 }

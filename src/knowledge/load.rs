@@ -33,7 +33,8 @@ pub fn parse_file(path: &str, text: &str, builtin: bool) -> (Vec<Entry>, Vec<Pro
             }
             None => {
                 let t = line.trim();
-                if !t.is_empty() && !t.starts_with('#') && t != "---" && preamble_content.is_none() {
+                if !t.is_empty() && !t.starts_with('#') && t != "---" && preamble_content.is_none()
+                {
                     preamble_content = Some(lineno);
                 }
             }
@@ -58,7 +59,10 @@ pub fn parse_file(path: &str, text: &str, builtin: bool) -> (Vec<Entry>, Vec<Pro
                 }
             }
             Err(err) => {
-                let line = err.location().map(|l| start + l.line() - 1).unwrap_or(start);
+                let line = err
+                    .location()
+                    .map(|l| start + l.line() - 1)
+                    .unwrap_or(start);
                 problems.push(problem(line, clean_yaml_error(&err.to_string())));
             }
         }
@@ -96,7 +100,11 @@ mod tests {
         assert_eq!(entries.len(), 1);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, 16);
-        assert!(problems[0].message.contains("unknown field `colour`"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("unknown field `colour`"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]

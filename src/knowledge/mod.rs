@@ -268,7 +268,11 @@ impl KnowledgeBase {
         if let Some(p) = &entry.provider {
             s.push_str(&format!("**Provider:** {p}  \n"));
         }
-        s.push_str(&format!("\n{}\n\n{}\n", entry.summary, entry.explanation.trim()));
+        s.push_str(&format!(
+            "\n{}\n\n{}\n",
+            entry.summary,
+            entry.explanation.trim()
+        ));
         if !entry.steps.is_empty() {
             s.push_str("\n### Steps\n\n");
             for (i, step) in entry.steps.iter().enumerate() {

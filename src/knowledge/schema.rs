@@ -227,10 +227,9 @@ impl Reason {
             Reason::Rejected => &[SenderAdmin, SenderUser],
             Reason::Filtered | Reason::PolicyViolation => &[RecipientAdmin, RecipientUser],
             Reason::MailboxFull | Reason::Suspend => &[RecipientUser],
-            Reason::MailerError
-            | Reason::NotAccept
-            | Reason::SystemError
-            | Reason::SystemFull => &[RecipientAdmin],
+            Reason::MailerError | Reason::NotAccept | Reason::SystemError | Reason::SystemFull => {
+                &[RecipientAdmin]
+            }
             Reason::Feedback => &[SenderAdmin],
             Reason::Delivered | Reason::Vacation | Reason::OnHold | Reason::Undefined => &[],
         }
@@ -445,7 +444,10 @@ pub fn is_enhanced_code(code: &str) -> bool {
     matches!(class, "2" | "4" | "5")
         && (1..=3).contains(&subject.len())
         && (1..=3).contains(&detail.len())
-        && subject.bytes().chain(detail.bytes()).all(|b| b.is_ascii_digit())
+        && subject
+            .bytes()
+            .chain(detail.bytes())
+            .all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -465,7 +467,10 @@ mod tests {
     fn check_names_round_trip() {
         for c in CheckKind::ALL {
             assert_eq!(CheckKind::from_name(c.name()), Some(c));
-            assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{}\"", c.name()));
+            assert_eq!(
+                serde_json::to_string(&c).unwrap(),
+                format!("\"{}\"", c.name())
+            );
         }
     }
 

@@ -38,7 +38,9 @@ pub struct Index {
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Index").field("docs", &self.docs.len()).finish()
+        f.debug_struct("Index")
+            .field("docs", &self.docs.len())
+            .finish()
     }
 }
 
@@ -164,7 +166,12 @@ impl Index {
         hits.sort_by(|a, b| {
             b.score
                 .cmp(&a.score)
-                .then(self.docs[a.index].codes.len().cmp(&self.docs[b.index].codes.len()))
+                .then(
+                    self.docs[a.index]
+                        .codes
+                        .len()
+                        .cmp(&self.docs[b.index].codes.len()),
+                )
                 .then(a.index.cmp(&b.index))
         });
         hits
@@ -244,7 +251,10 @@ impl Index {
             }
         }
         // Long pasted text: count the distinctive words it shares with the entry.
-        let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).collect();
+        let words: Vec<&str> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() >= 4)
+            .collect();
         if words.len() >= 2 {
             let shared = words.iter().filter(|w| doc.all.contains(**w)).count();
             if shared * 2 >= words.len() && shared >= 2 {
@@ -325,7 +335,10 @@ mod tests {
         assert_eq!(top(&idx, &kb, "550")[0], "smtp-550");
         assert_eq!(top(&idx, &kb, "5.7.1")[0], "enh-5-7-1");
         assert_eq!(top(&idx, &kb, "5.7")[0], "enh-5-7-1");
-        assert_eq!(top(&idx, &kb, "554 5.7.1")[0], "postfix-relay-access-denied");
+        assert_eq!(
+            top(&idx, &kb, "554 5.7.1")[0],
+            "postfix-relay-access-denied"
+        );
         assert!(top(&idx, &kb, "421").is_empty());
     }
 
@@ -343,10 +356,16 @@ mod tests {
     fn words_and_typos_match() {
         let kb = kb();
         let idx = Index::new(&kb);
-        assert_eq!(top(&idx, &kb, "relay access")[0], "postfix-relay-access-denied");
+        assert_eq!(
+            top(&idx, &kb, "relay access")[0],
+            "postfix-relay-access-denied"
+        );
         assert_eq!(top(&idx, &kb, "spamhaus")[0], "spamhaus-zen");
         assert_eq!(top(&idx, &kb, "mailbox unavailable")[0], "smtp-550");
-        assert_eq!(top(&idx, &kb, "rly acces")[0], "postfix-relay-access-denied");
+        assert_eq!(
+            top(&idx, &kb, "rly acces")[0],
+            "postfix-relay-access-denied"
+        );
         assert!(top(&idx, &kb, "zzzqqq").is_empty());
         assert_eq!(idx.search("").len(), 4);
     }
