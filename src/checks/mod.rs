@@ -1,6 +1,9 @@
 //! Network checks for the sending side: blocklists, open relay, DNS.
 //! Pure data in and out; every probe has a timeout and can be cancelled.
 
+pub mod blocklist;
+pub mod dns;
+pub mod relay;
 pub mod report;
 
 pub use report::{CheckReport, Evidence, Status};
@@ -62,9 +65,26 @@ pub fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
 /// Run one network check. Manual kinds return a `Skipped` report (the wizard handles them).
 pub async fn run(
     kind: CheckKind,
-    _target: &Target,
-    _settings: &Settings,
-    _cancel: CancellationToken,
+    target: &Target,
+    settings: &Settings,
+    cancel: CancellationToken,
 ) -> CheckReport {
-    CheckReport::new(kind, Status::Skipped, "not implemented yet")
+    match kind {
+        CheckKind::Blocklist | CheckKind::DomainBlocklist => {
+            blocklist::run(kind, target, settings, cancel).await
+        }
+        CheckKind::Relay => relay::run(target, settings, cancel).await,
+        CheckKind::DnsMx
+        | CheckKind::DnsPtr
+        | CheckKind::Helo
+        | CheckKind::Spf
+        | CheckKind::Dmarc
+        | CheckKind::Dkim
+        | CheckKind::MtaSts => dns::run(kind, target, settings, cancel).await,
+        manual => CheckReport::new(
+            manual,
+            Status::Skipped,
+            "manual step: no network probe can answer this",
+        ),
+    }
 }
