@@ -70,11 +70,22 @@ pub fn parse_file(path: &str, text: &str, builtin: bool) -> (Vec<Entry>, Vec<Pro
     (entries, problems)
 }
 
-/// serde_yaml appends " at line N column M" to its messages; we print the line ourselves.
+/// serde_yaml appends " at line N column M" (we print the line ourselves) and
+/// prefixes a path like `.[0].title: ` (each chunk is a one-item list).
 fn clean_yaml_error(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(pos) => message[..pos].to_string(),
-        None => message.to_string(),
+    let msg = match message.find(" at line ") {
+        Some(pos) => &message[..pos],
+        None => message,
+    };
+    let Some(rest) = msg.strip_prefix(".[0]") else {
+        return msg.to_string();
+    };
+    if let Some(rest) = rest.strip_prefix(": ") {
+        return rest.to_string();
+    }
+    match rest.strip_prefix('.').and_then(|r| r.split_once(": ")) {
+        Some((field, what)) => format!("field `{field}`: {what}"),
+        None => msg.to_string(),
     }
 }
 
