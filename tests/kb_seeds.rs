@@ -110,7 +110,6 @@ const SEED_MESSAGES: &[SeedMessage] = &[
     msg("002", "The sender failed the DMARC policy, and the policy is set to reject.", None, None, "rackspace-dmarc-reject"),
     msg("002", "The sender failed the SPF policy, and the policy is set to reject.", None, None, "rackspace-spf-reject"),
     // Seed 003: Broadcom, outbound mail returned by MAILER-DAEMON@messagelabs.com.
-    msg("003", "This is the mail delivery agent at messagelabs.com.", None, None, "messagelabs-outbound-returned"),
     msg("003", "Outbound Mail returned by MAILER-DAEMON@messagelabs.com", None, None, "messagelabs-outbound-returned"),
     msg("003", "Message size exceeds fixed maximum message size", Some("552 5.3.4 Message size exceeds fixed maximum message size"), Some("5.3.4"), "recipient-refused-message-size"),
     msg("003", "Message size exceeds fixed limit", Some("552 Message size exceeds fixed limit"), Some("552"), "recipient-refused-message-size"),
@@ -799,4 +798,24 @@ fn seed_entries_name_provider_and_source() {
             );
         }
     }
+}
+
+#[test]
+fn the_messagelabs_wrapper_is_found_but_never_outranks_the_quoted_reply() {
+    let kb = KnowledgeBase::builtin();
+    let index = Index::new(&kb);
+    let wrapper = "This is the mail delivery agent at messagelabs.com.";
+    let found = top(&kb, &index, wrapper, 3);
+    assert!(
+        found.iter().any(|id| id == "messagelabs-outbound-returned"),
+        "{found:?}"
+    );
+    // Seed 003's layout around one of its example replies.
+    let bounce = "This is the mail delivery agent at messagelabs.com.\n\n\
+        I was unable to deliver your message to the following addresses:\n\n\
+        someone@example.net\n\nReason: 550 User unknown\n"
+        .to_lowercase();
+    let best = kb.matching(&bounce);
+    let first = best.first().map(|(i, _)| kb.entries[*i].id.as_str());
+    assert_eq!(first, Some("recipient-refused-user-unknown"));
 }
