@@ -47,7 +47,7 @@ const SEED_MESSAGES: &[SeedMessage] = &[
     msg("000", "sent an email to an invalid address at the recipient’s domain", None, None, "messagelabs-invalid-recipient"),
     msg(
         "000",
-        "as a relay",
+        "you are trying to use me",
         Some("you are trying to use me [server-x.tower-xx.messagelab] as a relay"),
         None,
         "messagelabs-relay-denied",
