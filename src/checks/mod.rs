@@ -3,8 +3,10 @@
 
 pub mod blocklist;
 pub mod dns;
+pub mod lists;
 pub mod relay;
 pub mod report;
+pub mod resolver;
 
 pub use report::{CheckReport, Evidence, Status};
 
