@@ -1,4 +1,15 @@
-//! The terminal interface (ratatui + crossterm).
+//! The terminal interface (ratatui + crossterm), Elm style: `model` holds the
+//! state and `update`, `view` draws it, `app` owns the terminal and runs effects,
+//! `keymap` is the one table of key bindings.
+
+pub mod app;
+pub mod clipboard;
+pub mod keymap;
+pub mod layout;
+pub mod model;
+pub mod text;
+pub mod theme;
+pub mod view;
 
 use std::path::PathBuf;
 
@@ -16,7 +27,6 @@ pub struct Options {
 }
 
 /// Run the interface until the user quits; returns the exit code.
-pub fn run(_options: Options) -> i32 {
-    eprintln!("the terminal interface is not built yet");
-    2
+pub fn run(options: Options) -> i32 {
+    app::run(options)
 }

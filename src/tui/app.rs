@@ -1,0 +1,302 @@
+//! The terminal side: setup and restore (also from a panic hook), the event loop
+//! and the effect runner. Effects run on tokio tasks, each with a timeout, and
+//! their results come back as actions on one channel.
+
+use super::clipboard::Clipboard;
+use super::keymap;
+use super::model::{Action, DiagnoseFailure, Effect, Model};
+use super::theme::Theme;
+use super::view;
+use super::Options;
+use crate::diagnose::MAX_INPUT;
+use crate::knowledge::KnowledgeBase;
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream, MouseButton, MouseEventKind,
+};
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use crossterm::{cursor, execute};
+use futures::StreamExt;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+use std::io::{self, IsTerminal, Stdout};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::thread::ThreadId;
+use std::time::Duration;
+use tokio::io::AsyncReadExt;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// How long the clipboard may take to answer.
+const CLIPBOARD_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long reading a `--paste` file may take.
+const FILE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one diagnosis may take.
+const DIAGNOSE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Interval of the tick that animates spinners and expires messages.
+const TICK: Duration = Duration::from_millis(200);
+
+/// The thread that owns the terminal; only its panics restore the terminal
+/// (a panic inside a task is reported in the interface instead).
+static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Put the terminal back the way we found it. Safe to call more than once.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped, whatever path leaves the loop.
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+fn install_panic_hook() {
+    let _ = UI_THREAD.set(std::thread::current().id());
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if UI_THREAD.get() == Some(&std::thread::current().id()) {
+            restore_terminal();
+            previous(info);
+        }
+        // Other threads: tokio catches the panic and the join error is shown in
+        // the interface; printing here would scribble over the screen.
+    }));
+}
+
+fn setup() -> io::Result<Term> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
+    Terminal::new(CrosstermBackend::new(io::stdout()))
+}
+
+/// Run the interface; returns the exit code.
+pub fn run(options: Options) -> i32 {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        eprintln!("error: the interactive interface needs a terminal");
+        eprintln!(
+            "  use a subcommand instead, for example `bounce-doctor diagnose < FILE` (see --help)"
+        );
+        return 2;
+    }
+    let kb = Arc::new(KnowledgeBase::load_default(&options.knowledge_dirs));
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return 2;
+        }
+    };
+    install_panic_hook();
+    let guard = Restore;
+    let mut terminal = match setup() {
+        Ok(t) => t,
+        Err(e) => {
+            drop(guard);
+            eprintln!("error: cannot set up the terminal: {e}");
+            return 2;
+        }
+    };
+    let code = rt.block_on(event_loop(&mut terminal, kb, options));
+    drop(guard);
+    match code {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: terminal I/O failed: {e}");
+            1
+        }
+    }
+}
+
+/// Runs effects; holds what they need.
+struct Runner {
+    tx: UnboundedSender<Action>,
+    kb: Arc<KnowledgeBase>,
+    clipboard: Clipboard,
+}
+
+impl Runner {
+    /// Start one effect. Returns false for [`Effect::Quit`].
+    fn run(&self, effect: Effect, terminal: &mut Term) -> bool {
+        let tx = self.tx.clone();
+        match effect {
+            Effect::Quit => return false,
+            Effect::CopyToClipboard(text) => {
+                let clip = self.clipboard.clone();
+                tokio::spawn(async move {
+                    let result = tokio::time::timeout(CLIPBOARD_TIMEOUT, clip.set(text.clone()))
+                        .await
+                        .unwrap_or_else(|_| Err("the clipboard did not answer in time".into()));
+                    let _ = tx.send(Action::Copied { text, result });
+                });
+            }
+            Effect::CopyViaTerminal(text) => {
+                // Written between frames, so it cannot interleave with drawing.
+                let _ = execute!(
+                    terminal.backend_mut(),
+                    crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+                );
+            }
+            Effect::ReadClipboard => {
+                let clip = self.clipboard.clone();
+                tokio::spawn(async move {
+                    let result = tokio::time::timeout(CLIPBOARD_TIMEOUT, clip.get())
+                        .await
+                        .unwrap_or_else(|_| Err("the clipboard did not answer in time".into()));
+                    let _ = tx.send(Action::ClipboardRead(result));
+                });
+            }
+            Effect::Diagnose { request, input } => {
+                let kb = self.kb.clone();
+                tokio::spawn(async move {
+                    let job =
+                        tokio::task::spawn_blocking(move || crate::diagnose::diagnose(&input, &kb));
+                    let result = match tokio::time::timeout(DIAGNOSE_TIMEOUT, job).await {
+                        Ok(Ok(Ok(msgs))) => Ok(msgs),
+                        Ok(Ok(Err(e))) => Err(DiagnoseFailure::Input(e)),
+                        Ok(Err(join)) => Err(DiagnoseFailure::Engine(format!(
+                            "the diagnosis failed unexpectedly: {}",
+                            panic_text(join)
+                        ))),
+                        Err(_) => Err(DiagnoseFailure::Engine(format!(
+                            "the diagnosis took longer than {} seconds and was abandoned",
+                            DIAGNOSE_TIMEOUT.as_secs()
+                        ))),
+                    };
+                    let _ = tx.send(Action::Diagnosed { request, result });
+                });
+            }
+            Effect::LoadFile(path) => {
+                tokio::spawn(async move {
+                    let result = tokio::time::timeout(FILE_TIMEOUT, read_limited(path.clone()))
+                        .await
+                        .unwrap_or_else(|_| Err("reading took too long".into()));
+                    let _ = tx.send(Action::FileLoaded { path, result });
+                });
+            }
+        }
+        true
+    }
+}
+
+fn panic_text(e: tokio::task::JoinError) -> String {
+    match e.try_into_panic() {
+        Ok(p) => p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into()),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Read at most `MAX_INPUT + 1` bytes: enough for the engine to refuse an
+/// oversized file without holding all of it in memory.
+async fn read_limited(path: PathBuf) -> Result<Vec<u8>, String> {
+    let file = tokio::fs::File::open(&path)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut buf = Vec::new();
+    file.take(MAX_INPUT as u64 + 1)
+        .read_to_end(&mut buf)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(buf)
+}
+
+/// Translate a terminal event into an action for the model.
+pub fn action_for_event(ev: Event, model: &Model) -> Option<Action> {
+    match ev {
+        Event::Key(k) => keymap::action_for(model.context(), &k),
+        Event::Paste(s) => Some(Action::Paste(s)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                column: m.column,
+                row: m.row,
+            }),
+            MouseEventKind::ScrollDown => Some(Action::Scroll {
+                column: m.column,
+                row: m.row,
+                down: true,
+            }),
+            MouseEventKind::ScrollUp => Some(Action::Scroll {
+                column: m.column,
+                row: m.row,
+                down: false,
+            }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+async fn event_loop(
+    terminal: &mut Term,
+    kb: Arc<KnowledgeBase>,
+    options: Options,
+) -> io::Result<()> {
+    let size = terminal.size()?;
+    let mut model = Model::new(
+        kb.clone(),
+        Theme::new(options.no_color),
+        Rect::new(0, 0, size.width, size.height),
+    );
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let runner = Runner {
+        tx,
+        kb,
+        clipboard: Clipboard::start(),
+    };
+    let mut effects = match options.paste_file {
+        Some(path) => model.open_file(path),
+        None => Vec::new(),
+    };
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        for effect in effects.drain(..) {
+            if !runner.run(effect, terminal) {
+                return Ok(());
+            }
+        }
+        terminal.draw(|f| view::render(f, &model))?;
+        let action = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => action_for_event(ev, &model),
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            Some(a) = rx.recv() => Some(a),
+            _ = tick.tick() => Some(Action::Tick),
+        };
+        if let Some(a) = action {
+            effects = model.update(a);
+        }
+    }
+}

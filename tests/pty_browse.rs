@@ -1,0 +1,156 @@
+//! End-to-end: the real binary in a pseudo-terminal, browsing the knowledge base.
+
+#[path = "support/pty.rs"]
+mod pty;
+
+use pty::{keys, Pty, DEADLINE};
+use std::path::PathBuf;
+
+fn fixture_kb() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui-kb")
+}
+
+/// The program with the test knowledge base, no user config and no display.
+fn start(cols: u16, rows: u16, config: &tempfile::TempDir) -> Pty {
+    Pty::builder()
+        .arg("--knowledge")
+        .arg(fixture_kb())
+        .env("XDG_CONFIG_HOME", config.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("NO_COLOR")
+        .size(cols, rows)
+        .spawn()
+}
+
+#[test]
+fn search_help_and_quit() {
+    let config = tempfile::tempdir().unwrap();
+    let mut t = start(100, 30, &config);
+    t.wait_for("Search", DEADLINE);
+    t.send_str("relay access denied");
+    t.wait_for("relay access denied", DEADLINE);
+    let screen = t.wait_for("Results", DEADLINE);
+    assert!(
+        screen.contains("Relay access denied"),
+        "entry listed:\n{screen}"
+    );
+    // The detail pane shows the entry's steps.
+    t.wait_for("SMTP AUTH", DEADLINE);
+    // Enter moves to the list, where letters are commands.
+    t.send_str(keys::ENTER);
+    t.send_str("?");
+    t.wait_for("Help: keys", DEADLINE);
+    t.wait_for("Copy the selected entry as Markdown", DEADLINE);
+    t.send_str(keys::ESC);
+    t.wait_gone("Help: keys", DEADLINE);
+    t.send_str("q");
+    assert_eq!(t.wait_exit(DEADLINE), Some(0));
+    // The terminal was restored: back on the main screen.
+    assert!(!t.with_screen(|s| s.alternate_screen()));
+}
+
+#[test]
+fn code_search_and_empty_results() {
+    let config = tempfile::tempdir().unwrap();
+    let mut t = start(80, 24, &config);
+    t.wait_for("Search", DEADLINE);
+    t.send_str("5.1.1");
+    t.wait_for("Recipient address does not exist", DEADLINE);
+    t.send_str("\x15"); // Ctrl+U clears the search
+    t.send_str("zzqqxx");
+    t.wait_for("No entries match", DEADLINE);
+    // Ctrl+C quits from the search box too.
+    t.send_str(keys::CTRL_C);
+    assert_eq!(t.wait_exit(DEADLINE), Some(0));
+}
+
+#[test]
+fn mouse_click_selects_a_row() {
+    let config = tempfile::tempdir().unwrap();
+    let mut t = start(100, 30, &config);
+    t.wait_for("Search", DEADLINE);
+    t.send_str("tui-");
+    let screen = t.wait_for("Results", DEADLINE);
+    // Find the row of "Mailbox full" in the list and click it (SGR mouse, 1-based).
+    let row = screen
+        .lines()
+        .position(|l| l.contains("Mailbox full"))
+        .unwrap_or_else(|| panic!("no Mailbox full row:\n{screen}"));
+    t.send_str(&format!("\x1b[<0;5;{}M\x1b[<0;5;{}m", row + 1, row + 1));
+    t.wait_for("no room left", DEADLINE);
+    t.send_str("q");
+    assert_eq!(t.wait_exit(DEADLINE), Some(0));
+}
+
+#[test]
+fn tiny_terminal_and_resize() {
+    let config = tempfile::tempdir().unwrap();
+    let mut t = start(15, 5, &config);
+    t.wait_for("Too small", DEADLINE);
+    t.resize(20, 6);
+    t.wait_gone("Too small", DEADLINE);
+    t.resize(80, 24);
+    t.wait_for("Detail", DEADLINE);
+    t.send_str(keys::CTRL_C);
+    assert_eq!(t.wait_exit(DEADLINE), Some(0));
+}
+
+#[test]
+fn knowledge_problems_are_shown_and_builtin_base_still_loads() {
+    let config = tempfile::tempdir().unwrap();
+    let user = config.path().join("bounce-doctor/knowledge");
+    std::fs::create_dir_all(&user).unwrap();
+    std::fs::write(user.join("broken.yaml"), "- id: [unclosed\n  title: x\n").unwrap();
+    let mut t = start(100, 30, &config);
+    t.wait_for("knowledge problem", DEADLINE);
+    t.send_str("tui-relay");
+    t.wait_for("Relay access denied", DEADLINE);
+    t.send_str(keys::TAB);
+    t.send_str("!");
+    t.wait_for("Knowledge problems", DEADLINE);
+    t.wait_for("broken.yaml", DEADLINE);
+    t.send_str(keys::ESC);
+    // Wait before the next key: ESC followed at once by `q` reads as Alt+Q.
+    t.wait_gone("Knowledge problems", DEADLINE);
+    t.send_str("q");
+    assert_eq!(t.wait_exit(DEADLINE), Some(0));
+}
+
+#[test]
+fn no_color_draws_no_colours() {
+    let config = tempfile::tempdir().unwrap();
+    let mut t = Pty::builder()
+        .arg("--knowledge")
+        .arg(fixture_kb())
+        .env("XDG_CONFIG_HOME", config.path())
+        .env("NO_COLOR", "1")
+        .size(80, 24)
+        .spawn();
+    t.wait_for("Search", DEADLINE);
+    t.send_str("tui-");
+    t.wait_for("Relay access denied", DEADLINE);
+    let coloured = t.with_screen(|s| {
+        let (rows, cols) = s.size();
+        let mut n = 0;
+        for r in 0..rows.get() {
+            for c in 0..cols.get() {
+                let cell = s.cell(r, c).unwrap();
+                if cell.fgcolor() != vt100::Color::Default
+                    || cell.bgcolor() != vt100::Color::Default
+                {
+                    n += 1;
+                }
+            }
+        }
+        n
+    });
+    assert_eq!(
+        coloured,
+        0,
+        "coloured cells with NO_COLOR set:\n{}",
+        t.screen()
+    );
+    t.send_str(keys::CTRL_C);
+    assert_eq!(t.wait_exit(DEADLINE), Some(0));
+}
