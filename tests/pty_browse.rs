@@ -56,7 +56,13 @@ fn code_search_and_empty_results() {
     let mut t = start(80, 24, &config);
     t.wait_for("Search", DEADLINE);
     t.send_str("5.1.1");
-    t.wait_for("Recipient address does not exist", DEADLINE);
+    // The best match for a code lists that code in its detail.
+    let screen = t.wait_for("Results", DEADLINE);
+    let codes = screen
+        .lines()
+        .find(|l| l.contains("Codes:"))
+        .unwrap_or_else(|| panic!("no Codes line:\n{screen}"));
+    assert!(codes.contains("5.1.1"), "{codes}");
     t.send_str("\x15"); // Ctrl+U clears the search
     t.send_str("zzqqxx");
     t.wait_for("No entries match", DEADLINE);
@@ -69,16 +75,29 @@ fn code_search_and_empty_results() {
 fn mouse_click_selects_a_row() {
     let config = tempfile::tempdir().unwrap();
     let mut t = start(100, 30, &config);
-    t.wait_for("Search", DEADLINE);
-    t.send_str("tui-");
-    let screen = t.wait_for("Results", DEADLINE);
-    // Find the row of "Mailbox full" in the list and click it (SGR mouse, 1-based).
-    let row = screen
-        .lines()
-        .position(|l| l.contains("Mailbox full"))
-        .unwrap_or_else(|| panic!("no Mailbox full row:\n{screen}"));
+    let screen = t.wait_for("Entries", DEADLINE);
+    // The third row of the list (screen row 7, 1-based): read its title, click it,
+    // and expect the detail pane to show that entry.
+    let row = 6;
+    let line: Vec<char> = screen.lines().nth(row).unwrap().chars().collect();
+    let title: String = line[8..38].iter().collect();
+    let title = title.trim_end().trim_end_matches('…').to_string();
+    let prefix: String = title.chars().take(15).collect();
+    assert!(!prefix.trim().is_empty(), "no third row:\n{screen}");
+    let detail_top = |s: &str| {
+        s.lines()
+            .nth(4)
+            .map(|l| l.chars().skip(40).collect::<String>())
+    };
+    assert!(
+        !detail_top(&screen).unwrap_or_default().contains(&prefix),
+        "the third entry must differ from the first for this test:\n{screen}"
+    );
     t.send_str(&format!("\x1b[<0;5;{}M\x1b[<0;5;{}m", row + 1, row + 1));
-    t.wait_for("no room left", DEADLINE);
+    t.try_wait_until(DEADLINE, |s| {
+        detail_top(s).is_some_and(|l| l.contains(&prefix))
+    })
+    .unwrap_or_else(|s| panic!("detail did not show {prefix:?}:\n{s}"));
     t.send_str("q");
     assert_eq!(t.wait_exit(DEADLINE), Some(0));
 }
