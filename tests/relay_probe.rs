@@ -1,0 +1,407 @@
+//! The open-relay probe against scripted SMTP peers on loopback.
+
+#[path = "support/smtp_peer.rs"]
+mod smtp_peer;
+
+use bounce_doctor::checks::relay::{self, PROBE_DOMAIN};
+use bounce_doctor::checks::{CheckReport, Settings, Status, Target};
+use smtp_peer::{Script, SmtpPeer};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Guard against a hung probe: far longer than any scenario needs.
+const HANG_GUARD: Duration = Duration::from_secs(60);
+
+fn settings(step: Duration) -> Settings {
+    Settings {
+        smtp_timeout: step,
+        ..Settings::default()
+    }
+}
+
+fn target(peer: &SmtpPeer) -> Target {
+    Target {
+        smtp: Some(peer.target()),
+        ..Target::default()
+    }
+}
+
+/// Run the probe against a fresh peer playing `script`; returns the report and
+/// the commands the peer received.
+async fn probe_with(script: Script, step: Duration) -> (CheckReport, Vec<String>) {
+    let peer = SmtpPeer::start(script).await;
+    let report = tokio::time::timeout(
+        HANG_GUARD,
+        relay::run(&target(&peer), &settings(step), CancellationToken::new()),
+    )
+    .await
+    .expect("probe hung");
+    // The peer records a command before replying, so everything is in by now.
+    (report, peer.commands())
+}
+
+async fn probe(script: Script) -> (CheckReport, Vec<String>) {
+    probe_with(script, Duration::from_secs(10)).await
+}
+
+fn text(r: &CheckReport) -> String {
+    format!("{}\n{}", r.summary, r.details.join("\n"))
+}
+
+fn assert_no_message_transfer(cmds: &[String]) {
+    for c in cmds {
+        let verb = c
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        assert!(
+            verb != "DATA" && verb != "BDAT",
+            "the probe sent {c:?}; full dialogue: {cmds:#?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn open_relay_fails_and_names_the_accepted_form() {
+    let (r, cmds) = probe(Script::open_relay()).await;
+    assert_eq!(r.status, Status::Fail, "{}", text(&r));
+    assert!(r.summary.starts_with("open relay"), "{}", r.summary);
+    assert!(
+        r.summary
+            .contains(&format!("RCPT TO:<relay-test@{PROBE_DOMAIN}>")),
+        "{}",
+        r.summary
+    );
+    assert!(r.details.iter().any(|d| d.starts_with("ACCEPTED:")));
+    assert!(r.commands[0].starts_with("swaks --server 127.0.0.1 --port "));
+    assert!(r.commands[0].ends_with("--quit-after RCPT"));
+    assert!(!r.fix.is_empty());
+    assert_eq!(cmds.last().map(String::as_str), Some("QUIT"));
+    assert_no_message_transfer(&cmds);
+}
+
+#[tokio::test]
+async fn only_the_percent_hack_is_open() {
+    let needle = "%relay-test.bounce-doctor.invalid@[127.0.0.1]>";
+    let (r, cmds) = probe(Script::open_for(needle)).await;
+    assert_eq!(r.status, Status::Fail, "{}", text(&r));
+    assert!(
+        r.summary.contains("1 of ") && r.summary.contains("percent hack via IP literal"),
+        "{}",
+        r.summary
+    );
+    assert!(
+        r.summary
+            .contains("RCPT TO:<relay-test%relay-test.bounce-doctor.invalid@[127.0.0.1]>"),
+        "{}",
+        r.summary
+    );
+    let accepted: Vec<_> = r
+        .details
+        .iter()
+        .filter(|d| d.starts_with("ACCEPTED"))
+        .collect();
+    assert_eq!(accepted.len(), 1, "{accepted:?}");
+    assert!(
+        r.commands[0].contains("--to 'relay-test%relay-test.bounce-doctor.invalid@[127.0.0.1]'")
+            || r.commands[0].contains("--to relay-test%relay-test.bounce-doctor.invalid@"),
+        "{}",
+        r.commands[0]
+    );
+    assert_no_message_transfer(&cmds);
+}
+
+#[tokio::test]
+async fn only_the_bang_path_is_open() {
+    let (r, _) = probe(Script::open_for("!relay-test>")).await;
+    assert_eq!(r.status, Status::Fail, "{}", text(&r));
+    assert!(r.summary.contains("UUCP bang path"), "{}", r.summary);
+}
+
+#[tokio::test]
+async fn closed_relay_passes_after_the_whole_battery() {
+    let (r, cmds) = probe(Script::closed_relay()).await;
+    assert_eq!(r.status, Status::Pass, "{}", text(&r));
+    let rcpts = cmds.iter().filter(|c| c.starts_with("RCPT TO:")).count();
+    assert!(rcpts >= 8, "only {rcpts} forms tried: {cmds:#?}");
+    assert!(
+        r.summary
+            .contains(&format!("refused all {rcpts} relay forms")),
+        "{}",
+        r.summary
+    );
+    // Every test starts from a clean transaction: RSET right before each MAIL.
+    for (i, c) in cmds.iter().enumerate() {
+        if c.starts_with("MAIL FROM:") {
+            assert_eq!(cmds[i - 1], "RSET", "no RSET before {c}");
+        }
+    }
+    // The banner name is used for the spoofed-sender and host-name forms.
+    assert!(cmds.contains(&"MAIL FROM:<relay-probe@peer.example.test>".to_string()));
+    assert!(cmds.iter().any(|c| c.contains("<@peer.example.test:")));
+    // Every recipient stays in the reserved probe domain.
+    assert!(cmds
+        .iter()
+        .filter(|c| c.starts_with("RCPT"))
+        .all(|c| c.contains(PROBE_DOMAIN)));
+    assert_eq!(cmds[0], format!("EHLO {}", relay::PROBE_HELO));
+    assert_eq!(cmds.last().map(String::as_str), Some("QUIT"));
+    assert_no_message_transfer(&cmds);
+}
+
+#[tokio::test]
+async fn the_transcript_holds_every_command_and_reply() {
+    let (r, cmds) = probe(Script::closed_relay()).await;
+    let queries: Vec<&str> = r.evidence.iter().map(|e| e.query.as_str()).collect();
+    assert!(queries[0].starts_with("(connect to 127.0.0.1:"));
+    // Multi-line greeting kept whole.
+    assert_eq!(
+        r.evidence[0].answer,
+        "220-peer.example.test ESMTP ready\n220-no UCE\n220 go ahead"
+    );
+    assert_eq!(
+        &queries[1..],
+        cmds.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    // Multi-line EHLO reply kept whole.
+    assert!(r.evidence[1].answer.contains("250-STARTTLS\n"));
+    assert!(r
+        .evidence
+        .iter()
+        .any(|e| e.answer.contains("Relay access denied")));
+}
+
+#[tokio::test]
+async fn starttls_availability_is_reported_honestly() {
+    let (r, _) = probe(Script::closed_relay()).await;
+    assert!(
+        r.details
+            .iter()
+            .any(|d| d.contains("STARTTLS was offered") && d.contains("plain text")),
+        "{}",
+        text(&r)
+    );
+    let (r, _) = probe(Script::helo_only()).await;
+    assert!(!r.details.iter().any(|d| d.contains("STARTTLS was offered")));
+}
+
+#[tokio::test]
+async fn every_report_warns_about_the_vantage_point() {
+    for script in [Script::open_relay(), Script::closed_relay()] {
+        let (r, _) = probe(script).await;
+        assert!(
+            r.details.iter().any(|d| d.contains("mynetworks")),
+            "{}",
+            text(&r)
+        );
+    }
+}
+
+#[tokio::test]
+async fn helo_fallback_when_ehlo_is_refused() {
+    let (r, cmds) = probe(Script::helo_only()).await;
+    assert_eq!(r.status, Status::Pass, "{}", text(&r));
+    assert!(cmds[0].starts_with("EHLO "));
+    assert!(cmds[1].starts_with("HELO "));
+    assert!(r.details.iter().any(|d| d.contains("fell back to HELO")));
+}
+
+#[tokio::test]
+async fn auth_required_is_closed_and_stops_early() {
+    let (r, cmds) = probe(Script::auth_required()).await;
+    assert_eq!(r.status, Status::Pass, "{}", text(&r));
+    assert!(
+        r.summary.contains("requires authentication"),
+        "{}",
+        r.summary
+    );
+    assert!(r.summary.contains("530"), "{}", r.summary);
+    assert_eq!(cmds.iter().filter(|c| c.starts_with("MAIL")).count(), 1);
+    assert!(!cmds.iter().any(|c| c.starts_with("AUTH")));
+    assert_no_message_transfer(&cmds);
+}
+
+#[tokio::test]
+async fn tls_required_is_not_a_verdict() {
+    let (r, cmds) = probe(Script::tls_required()).await;
+    assert_eq!(r.status, Status::Error, "{}", text(&r));
+    assert!(r.summary.contains("STARTTLS"), "{}", r.summary);
+    assert_no_message_transfer(&cmds);
+}
+
+#[tokio::test]
+async fn greylisting_is_inconclusive() {
+    let (r, cmds) = probe(Script::greylisting()).await;
+    assert_eq!(r.status, Status::Error, "{}", text(&r));
+    assert!(r.summary.starts_with("inconclusive"), "{}", r.summary);
+    assert!(r.summary.contains("greylisting"), "{}", r.summary);
+    assert_no_message_transfer(&cmds);
+}
+
+#[tokio::test]
+async fn a_tarpit_is_reported_as_slow_not_closed() {
+    let (r, cmds) = probe_with(Script::tarpit(), Duration::from_millis(300)).await;
+    assert_eq!(r.status, Status::Error, "{}", text(&r));
+    assert!(r.summary.contains("slow / tarpit"), "{}", r.summary);
+    assert!(r.summary.contains("MAIL FROM:"), "{}", r.summary);
+    assert!(r
+        .evidence
+        .iter()
+        .any(|e| e.answer.contains("slow server or tarpit")));
+    assert_no_message_transfer(&cmds);
+}
+
+#[tokio::test]
+async fn a_silent_server_is_reported_as_slow_not_closed() {
+    let (r, cmds) = probe_with(Script::silent(), Duration::from_millis(300)).await;
+    assert_eq!(r.status, Status::Error, "{}", text(&r));
+    assert!(r.summary.contains("slow / tarpit"), "{}", r.summary);
+    assert!(cmds.is_empty(), "{cmds:?}");
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_an_error() {
+    let (r, cmds) = probe(Script::drop_after(3)).await;
+    assert_eq!(r.status, Status::Error, "{}", text(&r));
+    assert!(
+        r.summary.contains("closed the connection after"),
+        "{}",
+        r.summary
+    );
+    assert_no_message_transfer(&cmds);
+}
+
+#[tokio::test]
+async fn garbage_is_not_smtp() {
+    let (r, _) = probe(Script::garbage_greeting()).await;
+    assert_eq!(r.status, Status::Error, "{}", text(&r));
+    assert!(
+        r.summary.contains("does not answer like an SMTP server") && r.summary.contains("HTTP/1.1"),
+        "{}",
+        r.summary
+    );
+
+    let (r, cmds) = probe(Script::garbage_after_ehlo()).await;
+    assert_eq!(r.status, Status::Error, "{}", text(&r));
+    assert!(r.summary.contains("not an SMTP reply"), "{}", r.summary);
+    assert_no_message_transfer(&cmds);
+}
+
+#[tokio::test]
+async fn a_refused_session_is_not_a_verdict() {
+    let (r, cmds) = probe(Script::refuses_session()).await;
+    assert_eq!(r.status, Status::Error, "{}", text(&r));
+    assert!(r.summary.contains("refused the session"), "{}", r.summary);
+    assert!(!cmds.iter().any(|c| c.starts_with("RCPT")));
+}
+
+#[tokio::test]
+async fn unreachable_port_is_an_error_not_closed() {
+    // Bind, learn the port, close it: nothing listens there any more.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let t = Target {
+        smtp: Some(format!("127.0.0.1:{port}")),
+        ..Target::default()
+    };
+    let r = relay::run(
+        &t,
+        &settings(Duration::from_secs(5)),
+        CancellationToken::new(),
+    )
+    .await;
+    assert_eq!(r.status, Status::Error, "{}", text(&r));
+    assert!(
+        r.summary.contains("cannot be reached from here"),
+        "{}",
+        r.summary
+    );
+    assert!(!r.summary.contains("closed"), "{}", r.summary);
+}
+
+#[tokio::test]
+async fn cancellation_stops_a_probe_stuck_on_a_silent_server() {
+    let peer = SmtpPeer::start(Script::silent()).await;
+    let cancel = CancellationToken::new();
+    let t = target(&peer);
+    // A step timeout of an hour: only cancellation can end this probe.
+    let s = settings(Duration::from_secs(3600));
+    let probe = tokio::spawn({
+        let cancel = cancel.clone();
+        async move { relay::run(&t, &s, cancel).await }
+    });
+    while peer.connections() == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    cancel.cancel();
+    let r = tokio::time::timeout(HANG_GUARD, probe)
+        .await
+        .expect("cancellation was not honoured")
+        .unwrap();
+    assert_eq!(r.status, Status::Skipped, "{}", text(&r));
+    assert!(r.summary.contains("cancelled"));
+}
+
+#[tokio::test]
+async fn cancellation_stops_a_probe_in_a_tarpit() {
+    let peer = SmtpPeer::start(Script::tarpit()).await;
+    let cancel = CancellationToken::new();
+    let t = target(&peer);
+    let s = settings(Duration::from_secs(3600));
+    let probe = tokio::spawn({
+        let cancel = cancel.clone();
+        async move { relay::run(&t, &s, cancel).await }
+    });
+    while !peer.commands().iter().any(|c| c.starts_with("MAIL")) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    cancel.cancel();
+    let r = tokio::time::timeout(HANG_GUARD, probe)
+        .await
+        .expect("cancellation was not honoured")
+        .unwrap();
+    assert_eq!(r.status, Status::Skipped, "{}", text(&r));
+    // What was said before the cancel is kept as evidence.
+    assert!(r.evidence.iter().any(|e| e.query.starts_with("EHLO")));
+}
+
+#[tokio::test]
+async fn without_a_server_the_check_is_skipped() {
+    let r = relay::run(
+        &Target::default(),
+        &Settings::default(),
+        CancellationToken::new(),
+    )
+    .await;
+    assert_eq!(r.status, Status::Skipped);
+    assert!(r.summary.contains("--smtp"), "{}", r.summary);
+}
+
+#[tokio::test]
+async fn no_scenario_ever_sends_data_or_bdat() {
+    let scripts = [
+        Script::open_relay(),
+        Script::open_for("%"),
+        Script::closed_relay(),
+        Script::auth_required(),
+        Script::tls_required(),
+        Script::greylisting(),
+        Script::drop_after(5),
+        Script::garbage_after_ehlo(),
+        Script::helo_only(),
+        Script::slow(Duration::from_millis(5)),
+    ];
+    let mut total = 0;
+    for script in scripts {
+        let (_, cmds) = probe(script).await;
+        total += cmds.len();
+        assert_no_message_transfer(&cmds);
+    }
+    let (_, cmds) = probe_with(Script::tarpit(), Duration::from_millis(200)).await;
+    assert_no_message_transfer(&cmds);
+    // The check above must have had something to look at.
+    assert!(total > 50, "only {total} commands recorded");
+}
