@@ -22,7 +22,14 @@ fn main() {
     println!("cargo:rerun-if-changed=knowledge");
     let mut files = Vec::new();
     collect(&kdir, &mut files);
-    files.sort();
+    // Base order is also the final tie-break of search: the general meaning of a
+    // code (smtp.yaml, enhanced/) comes before specific texts that list the same
+    // code, so a bare `421` or `5.7.1` shows the reference entry first.
+    files.sort_by_key(|f| {
+        let rel = f.strip_prefix(&kdir).unwrap_or(f);
+        let reference = rel == Path::new("smtp.yaml") || rel.starts_with("enhanced");
+        (!reference, f.clone())
+    });
     let mut code = String::from("/// Built-in knowledge files: (path relative to the crate, contents).\npub static EMBEDDED: &[(&str, &str)] = &[\n");
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
