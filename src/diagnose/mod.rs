@@ -1,7 +1,16 @@
 //! Diagnosis: bytes of a bounce (DSN, forwarded copy, mbox, SMTP line or
 //! transcript) in, one verdict per failed recipient out, with evidence lines.
 
+pub mod actor;
+pub mod classify;
+mod dsn;
+mod formats;
+mod parse;
+
+pub use parse::sanitize;
+
 use crate::knowledge::{Actor, KnowledgeBase, Reason};
+use classify::Stage;
 use serde::Serialize;
 use std::net::IpAddr;
 
@@ -57,8 +66,11 @@ pub struct RecipientDiagnosis {
     pub recipient: Option<String>,
     /// DSN action: failed, delayed, delivered, relayed, expanded.
     pub action: Option<String>,
-    /// Enhanced status code (`5.1.1`).
+    /// Enhanced status code (`5.1.1`). When the bounce states none, the class
+    /// alone as `X.0.0` and `status_inferred` is set.
     pub status: Option<String>,
+    /// True when `status` was not stated but inferred from the reply code or action.
+    pub status_inferred: bool,
     /// SMTP reply code (`550`).
     pub reply_code: Option<u16>,
     /// Classification.
@@ -75,6 +87,8 @@ pub struct RecipientDiagnosis {
     pub kb: Vec<String>,
     /// Input lines that led to the conclusions.
     pub evidence: Vec<Evidence>,
+    /// SMTP stage of the refusal, when the bounce says (`rcpt`, `data`, ...).
+    pub stage: Option<&'static str>,
 }
 
 /// Values the remediation wizard can be prefilled with.
@@ -103,8 +117,13 @@ pub struct MessageDiagnosis {
     pub first_line: usize,
 }
 
+/// Maximum recipients reported per message (memory and output bound).
+const MAX_RECIPIENTS: usize = 1000;
+/// Maximum length of a diagnostic or evidence text in the output.
+const MAX_TEXT: usize = 1000;
+
 /// Diagnose raw input. An mbox yields one `MessageDiagnosis` per message.
-pub fn diagnose(input: &[u8], _kb: &KnowledgeBase) -> Result<Vec<MessageDiagnosis>, InputError> {
+pub fn diagnose(input: &[u8], kb: &KnowledgeBase) -> Result<Vec<MessageDiagnosis>, InputError> {
     if input.len() > MAX_INPUT {
         return Err(InputError::TooLarge {
             size: input.len(),
@@ -114,14 +133,819 @@ pub fn diagnose(input: &[u8], _kb: &KnowledgeBase) -> Result<Vec<MessageDiagnosi
     if input.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(InputError::Empty);
     }
-    if input.contains(&0) {
+    if parse::looks_binary(input) {
         return Err(InputError::Binary);
     }
-    Ok(vec![MessageDiagnosis {
-        kind: MessageKind::NotBounce,
-        subject: None,
-        recipients: Vec::new(),
-        prefill: Prefill::default(),
-        first_line: 1,
-    }])
+    let norm = parse::normalise(input);
+    let text = String::from_utf8_lossy(&norm);
+    let raw_lines: Vec<&str> = text.split('\n').collect();
+    let mut out = Vec::new();
+    for (first_line, msg) in parse::split_mbox(&norm) {
+        out.push(diagnose_message(msg, first_line, &raw_lines, kb, 0));
+    }
+    Ok(out)
+}
+
+/// A line of human-readable text with where it came from.
+struct HumanLine {
+    text: String,
+    seg: usize,
+    idx: usize,
+}
+
+/// Finds input lines for evidence.
+struct Locator<'a> {
+    raw: &'a [&'a str],
+    segs: &'a [parse::Segment],
+}
+
+impl Locator<'_> {
+    /// The input line (1-based) showing `text` of segment `seg` (decoded line `idx`).
+    fn find(&self, seg: usize, idx: usize, text: &str) -> Evidence {
+        let needle: String = text.trim().chars().take(48).collect();
+        let s = &self.segs[seg];
+        let (lo, hi) = if s.start_line == 0 {
+            (1, self.raw.len())
+        } else {
+            (s.start_line, s.end_line.max(s.start_line))
+        };
+        let guess = s.start_line + idx;
+        let found = if !needle.is_empty() {
+            let direct = (guess >= 1 && guess <= self.raw.len() && s.start_line > 0)
+                .then_some(guess)
+                .filter(|&g| self.raw[g - 1].contains(needle.as_str()));
+            direct.or_else(|| {
+                (lo..=hi.min(self.raw.len()))
+                    .find(|&n| n >= 1 && self.raw[n - 1].contains(needle.as_str()))
+            })
+        } else {
+            None
+        };
+        let line = found.unwrap_or(if s.start_line == 0 { 1 } else { s.start_line });
+        let shown = found.map(|n| self.raw[n - 1]).unwrap_or(text);
+        Evidence {
+            line,
+            text: clip(&sanitize(shown.trim_end())),
+        }
+    }
+}
+
+fn clip(s: &str) -> String {
+    if s.len() <= MAX_TEXT {
+        return s.to_string();
+    }
+    let mut end = MAX_TEXT;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+/// Collapse runs of whitespace (folded replies become one line).
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn bounce_subject(subject: &str) -> bool {
+    let s = subject.to_ascii_lowercase();
+    [
+        "undeliver",
+        "undelivered",
+        "returned mail",
+        "delivery status notification",
+        "delivery failure",
+        "delivery failed",
+        "delivery has failed",
+        "failure notice",
+        "mail delivery",
+        "could not be delivered",
+        "non remis",
+        "non recapitabile",
+        "nondeliverable",
+        "non-deliverable",
+        "unzustellbar",
+        "returning message",
+        "delayed mail",
+        "could not send message",
+        "delivery_failure",
+        "delivery notification",
+        "message not delivered",
+        "mail could not be delivered",
+        "delivery problem",
+        "warning: message",
+        "returned to sender",
+        "rejected:",
+        "bounce",
+        "mail system error",
+        "postmaster",
+        "delivery report",
+        "nicht zustellbar",
+        "unable to deliver",
+    ]
+    .iter()
+    .any(|m| s.contains(m))
+}
+
+fn bounce_sender(from: &str) -> bool {
+    let f = from.to_ascii_lowercase();
+    [
+        "mailer-daemon",
+        "postmaster",
+        "mail delivery",
+        "mail-daemon",
+        "mailerdaemon",
+        "mail administrator",
+        "system administrator",
+        "mail system",
+        "content-filter",
+        "mail router",
+        "interscan",
+        "mdaemon",
+        "bounce",
+        "microsoftexchange",
+    ]
+    .iter()
+    .any(|m| f.contains(m))
+}
+
+fn bounce_body(lower: &str) -> bool {
+    [
+        "could not be delivered",
+        "couldn't be delivered",
+        "wasn't delivered",
+        "was not delivered",
+        "undeliverable",
+        "delivery has failed",
+        "permanent error",
+        "permanent fatal error",
+        "mail delivery failed",
+        "returned mail",
+        "this is the mail system at",
+        "qmail-send program",
+        "wasn't able to deliver",
+        "failed permanently",
+        "delivery to the following recipient",
+        "unable to deliver",
+        "could not deliver",
+        "delivery failed",
+        "delivery failure",
+        "transcript of session follows",
+        "not be delivered",
+        "did not reach",
+        "delivery status notification",
+        "mail delivery software",
+        "error delivering",
+        "message you sent",
+        "has been delayed",
+        "warning only",
+        "the following addresses had",
+        "address not found",
+        "rejected your message",
+        "delivery problem",
+        "was undeliverable",
+        "delivery to these recipients",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+}
+
+fn is_vacation(ex: &parse::Extracted) -> bool {
+    let auto = ex
+        .header("auto-submitted")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("auto-replied"));
+    let x_auto = ex.header("x-autoreply").is_some()
+        || ex.header("x-autorespond").is_some()
+        || ex.header("x-autoreply-from").is_some()
+        || ex.header("x-mail-autoreply").is_some()
+        || ex
+            .header("precedence")
+            .is_some_and(|v| v.to_ascii_lowercase().contains("auto_reply"));
+    let subj = ex.subject.as_deref().unwrap_or("").to_ascii_lowercase();
+    let vac_subject = [
+        "out of office",
+        "out of the office",
+        "automatic reply",
+        "auto:",
+        "autosvar",
+        "abwesenheitsnotiz",
+        "autoreply",
+        "auto-reply",
+        "auto reply",
+        "vacation",
+        "away from",
+        "absence",
+        "réponse automatique",
+        "risposta automatica",
+        "respuesta automática",
+        "automatische antwort",
+        "on leave",
+    ]
+    .iter()
+    .any(|m| subj.contains(m));
+    x_auto || (auto && vac_subject) || (vac_subject && !bounce_subject(&subj))
+}
+
+fn first_address(v: &str) -> Option<String> {
+    dsn::clean_address(v)
+        .filter(|a| a.contains('@'))
+        .or_else(|| {
+            v.split(|c: char| c.is_whitespace() || c == ',' || c == '<' || c == '>')
+                .find(|w| w.contains('@'))
+                .and_then(dsn::clean_address)
+        })
+}
+
+fn domain_of(addr: &str) -> Option<String> {
+    addr.rsplit_once('@')
+        .map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase())
+        .filter(|d| d.contains('.'))
+}
+
+fn stage_name(s: Stage) -> &'static str {
+    match s {
+        Stage::Connect => "connect",
+        Stage::Helo => "helo",
+        Stage::Mail => "mail",
+        Stage::Rcpt => "rcpt",
+        Stage::Data => "data",
+    }
+}
+
+/// A recipient before classification.
+#[derive(Default)]
+struct Draft {
+    addr: Option<String>,
+    action: Option<String>,
+    status: Option<String>,
+    diag_type: Option<String>,
+    diagnostic: String,
+    context: String,
+    remote_mta: Option<String>,
+    evidence: Vec<Evidence>,
+    stage: Option<Stage>,
+}
+
+fn diagnose_message(
+    msg: &[u8],
+    first_line: usize,
+    raw: &[&str],
+    kb: &KnowledgeBase,
+    depth: usize,
+) -> MessageDiagnosis {
+    let ex = parse::extract(msg, first_line);
+    let loc = Locator {
+        raw,
+        segs: &ex.segments,
+    };
+    let subject = ex.subject.as_deref().map(|s| clip(&sanitize(s)));
+    let from = ex.header("from").unwrap_or("").to_string();
+
+    // Human-readable lines, unquoted per segment.
+    let mut human: Vec<Vec<HumanLine>> = Vec::new();
+    for (si, seg) in ex.segments.iter().enumerate() {
+        if seg.kind != parse::SegKind::Human {
+            continue;
+        }
+        let mut lines: Vec<String> = seg.text.lines().map(|l| l.to_string()).collect();
+        parse::unquote(&mut lines);
+        human.push(
+            lines
+                .into_iter()
+                .enumerate()
+                .map(|(idx, text)| HumanLine { text, seg: si, idx })
+                .collect(),
+        );
+    }
+    let human_lower: String = human
+        .iter()
+        .flat_map(|h| h.iter().map(|l| l.text.to_ascii_lowercase()))
+        .take(4000)
+        .collect::<Vec<_>>()
+        .join("\n");
+
+    let mut prefill = Prefill::default();
+
+    // Feedback reports (RFC 5965).
+    let feedback_seg = ex
+        .segments
+        .iter()
+        .position(|s| s.kind == parse::SegKind::Feedback);
+    let is_feedback = ex.report_type.as_deref() == Some("feedback-report")
+        || feedback_seg.is_some()
+        || (human_lower.contains("feedback-type:") && human_lower.contains("user-agent:"));
+    if is_feedback {
+        let mut recips = Vec::new();
+        let (seg_i, text) = match feedback_seg {
+            Some(i) => (Some(i), ex.segments[i].text.clone()),
+            None => (None, human_lower.clone()),
+        };
+        for (idx, line) in text.lines().enumerate() {
+            let l = line.trim();
+            let low = l.to_ascii_lowercase();
+            if low.starts_with("original-rcpt-to:") || low.starts_with("removal-recipient:") {
+                let v = l.split_once(':').map(|x| x.1).unwrap_or("");
+                let ev = seg_i.map(|s| loc.find(s, idx, l)).into_iter().collect();
+                recips.push(feedback_recipient(first_address(v), ev));
+            }
+            if low.starts_with("source-ip:") {
+                if let Ok(ip) = l[10..].trim().parse::<IpAddr>() {
+                    push_ip(&mut prefill.ips, ip);
+                }
+            }
+        }
+        if recips.is_empty() {
+            let to = original_header(&ex, "to").and_then(|v| first_address(&v));
+            recips.push(feedback_recipient(to, Vec::new()));
+        }
+        fill_sender(&mut prefill, &ex, None);
+        return MessageDiagnosis {
+            kind: MessageKind::Feedback,
+            subject,
+            recipients: recips,
+            prefill,
+            first_line,
+        };
+    }
+
+    // Delivery-status parts; a pasted DSN without MIME is read from the text.
+    let mut dsn_msgs: Vec<(usize, dsn::DsnMessage)> = ex
+        .segments
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind == parse::SegKind::DeliveryStatus)
+        .map(|(i, s)| (i, dsn::parse(&s.text)))
+        .filter(|(_, m)| !m.recipients.is_empty())
+        .collect();
+    if dsn_msgs.is_empty() {
+        for (i, s) in ex.segments.iter().enumerate() {
+            if s.kind == parse::SegKind::Human && dsn::has_dsn_fields(&s.text) {
+                let mut lines: Vec<String> = s.text.lines().map(|l| l.to_string()).collect();
+                parse::unquote(&mut lines);
+                let m = dsn::parse(&lines.join("\n"));
+                if !m.recipients.is_empty() {
+                    dsn_msgs.push((i, m));
+                    break;
+                }
+            }
+        }
+    }
+
+    // Text layouts and transcripts.
+    let mut text_rcpts: Vec<(Draft, bool)> = Vec::new();
+    for h in &human {
+        let lines: Vec<String> = h.iter().map(|l| l.text.clone()).collect();
+        for r in formats::scan(&lines) {
+            let d = draft_from_lines(&r, h, &loc, None);
+            let has_code = r.lines.iter().any(|&i| formats::has_reply(&lines[i]));
+            merge_text(&mut text_rcpts, d, has_code);
+        }
+        for (r, stage) in formats::transcript(&lines) {
+            let d = draft_from_lines(&r, h, &loc, stage);
+            merge_text(&mut text_rcpts, d, true);
+        }
+    }
+
+    let mut drafts: Vec<Draft> = Vec::new();
+    for (si, m) in &dsn_msgs {
+        if prefill.mail_host.is_none() {
+            prefill.mail_host = m
+                .reporting_mta
+                .as_deref()
+                .map(|v| dsn::typed(v).1.to_ascii_lowercase())
+                .filter(|h| h.contains('.'));
+        }
+        if let Some(s) = &m.postfix_sender {
+            prefill.sender_domain = domain_of(s);
+        }
+        for r in &m.recipients {
+            if drafts.len() >= MAX_RECIPIENTS {
+                break;
+            }
+            let mut d = Draft {
+                addr: r.address().map(|a| a.to_string()),
+                action: r.action.as_ref().map(|a| a.0.clone()),
+                status: r.status.as_ref().map(|s| s.0.clone()),
+                diag_type: r.diag_type.clone(),
+                remote_mta: r.remote_mta.as_ref().map(|m| dsn::typed(&m.0).1),
+                ..Draft::default()
+            };
+            let seg_text: Vec<&str> = ex.segments[*si].text.lines().collect();
+            let mut ev = |line: usize| {
+                if let Some(t) = seg_text.get(line) {
+                    d.evidence.push(loc.find(*si, line, t));
+                }
+            };
+            if let Some((_, l)) = &r.final_recipient {
+                ev(*l);
+            }
+            if let Some((_, l)) = &r.action {
+                ev(*l);
+            }
+            if let Some((_, l)) = &r.status {
+                ev(*l);
+            }
+            if let Some((text, l)) = &r.diagnostic {
+                d.diagnostic = squash(text);
+                ev(*l);
+            }
+            // The human part often says more (stage, remote host).
+            let same = text_rcpts
+                .iter()
+                .position(|(t, _)| t.addr.is_some() && t.addr == d.addr)
+                .or_else(|| (text_rcpts.len() == 1 && m.recipients.len() == 1).then_some(0));
+            if let Some(i) = same {
+                let t = &text_rcpts[i].0;
+                d.context = t.diagnostic.clone();
+                if d.diagnostic.is_empty() || d.diagnostic.len() < 8 {
+                    d.diagnostic = t.diagnostic.clone();
+                    d.evidence.extend(t.evidence.iter().cloned());
+                } else if let Some(first) = t.evidence.first() {
+                    if d.evidence.iter().all(|e| e.line != first.line) {
+                        d.evidence.push(first.clone());
+                    }
+                }
+                d.stage = t.stage;
+                if d.remote_mta.is_none() {
+                    d.remote_mta = t.remote_mta.clone();
+                }
+            }
+            drafts.push(d);
+        }
+    }
+
+    let from_daemon = bounce_sender(&from);
+    let subject_bounce = ex.subject.as_deref().is_some_and(bounce_subject);
+    let body_bounce = bounce_body(&human_lower);
+    let bounce_marked = from_daemon || subject_bounce || body_bounce;
+
+    if drafts.is_empty() {
+        for (d, has_code) in text_rcpts {
+            if has_code || bounce_marked {
+                drafts.push(d);
+            }
+            if drafts.len() >= MAX_RECIPIENTS {
+                break;
+            }
+        }
+        // Recipients the text does not name: X-Failed-Recipients (Exim) or the
+        // original message's To.
+        let unnamed = drafts.iter().all(|d| d.addr.is_none());
+        if !drafts.is_empty() && unnamed {
+            let named: Vec<String> = ex
+                .header("x-failed-recipients")
+                .map(|v| {
+                    v.split(',')
+                        .filter_map(first_address)
+                        .collect::<Vec<String>>()
+                })
+                .unwrap_or_default();
+            if named.len() == 1 || (named.len() > 1 && drafts.len() == 1) {
+                let template = drafts.remove(0);
+                drafts.clear();
+                for a in named {
+                    let mut d = Draft {
+                        addr: Some(a),
+                        ..Draft::default()
+                    };
+                    d.diagnostic = template.diagnostic.clone();
+                    d.context = template.context.clone();
+                    d.evidence = template.evidence.clone();
+                    d.stage = template.stage;
+                    d.remote_mta = template.remote_mta.clone();
+                    drafts.push(d);
+                }
+            } else if let Some(to) = original_header(&ex, "to").and_then(|v| first_address(&v)) {
+                for d in drafts.iter_mut() {
+                    d.addr = Some(to.clone());
+                }
+            }
+        }
+    }
+
+    if drafts.is_empty() {
+        // Not a bounce itself: maybe a bounce forwarded as an attachment.
+        if depth < 2 {
+            for att in &ex.attached {
+                let inner_norm = parse::normalise(att);
+                let inner = diagnose_message(&inner_norm, first_line, raw, kb, depth + 1);
+                if inner.kind != MessageKind::NotBounce {
+                    return inner;
+                }
+            }
+        }
+        let kind = if is_vacation(&ex) && !from_daemon {
+            MessageKind::Vacation
+        } else {
+            MessageKind::NotBounce
+        };
+        let recipients = if kind == MessageKind::Vacation {
+            vec![RecipientDiagnosis {
+                recipient: first_address(&from),
+                action: None,
+                status: None,
+                status_inferred: false,
+                reply_code: None,
+                reason: Reason::Vacation,
+                hard: false,
+                acts: Vec::new(),
+                remote_mta: None,
+                diagnostic: None,
+                kb: Vec::new(),
+                evidence: Vec::new(),
+                stage: None,
+            }]
+        } else {
+            Vec::new()
+        };
+        return MessageDiagnosis {
+            kind,
+            subject,
+            recipients,
+            prefill,
+            first_line,
+        };
+    }
+
+    let recipients: Vec<RecipientDiagnosis> = drafts
+        .into_iter()
+        .map(|d| finish(d, kb, &mut prefill))
+        .collect();
+    fill_sender(&mut prefill, &ex, human.first());
+    if prefill.mail_host.is_none() {
+        prefill.mail_host = mail_host_from_text(&human_lower);
+    }
+    MessageDiagnosis {
+        kind: MessageKind::Bounce,
+        subject,
+        recipients,
+        prefill,
+        first_line,
+    }
+}
+
+fn feedback_recipient(addr: Option<String>, evidence: Vec<Evidence>) -> RecipientDiagnosis {
+    RecipientDiagnosis {
+        recipient: addr,
+        action: None,
+        status: None,
+        status_inferred: false,
+        reply_code: None,
+        reason: Reason::Feedback,
+        hard: false,
+        acts: Reason::Feedback.default_actors().to_vec(),
+        remote_mta: None,
+        diagnostic: None,
+        kb: Vec::new(),
+        evidence,
+        stage: None,
+    }
+}
+
+fn merge_text(list: &mut Vec<(Draft, bool)>, d: Draft, has_code: bool) {
+    if let Some(existing) = list
+        .iter_mut()
+        .find(|(e, _)| e.addr.is_some() && e.addr == d.addr)
+    {
+        // A transcript reply adds the code to a text block about the same address.
+        if !existing.1 && has_code {
+            existing.0.diagnostic = format!("{} {}", existing.0.diagnostic, d.diagnostic);
+            existing.0.evidence.extend(d.evidence);
+            existing.1 = true;
+        }
+        if existing.0.stage.is_none() {
+            existing.0.stage = d.stage;
+        }
+        return;
+    }
+    if d.addr.is_none() && list.iter().any(|(e, _)| e.diagnostic == d.diagnostic) {
+        return;
+    }
+    if list.len() < MAX_RECIPIENTS {
+        list.push((d, has_code));
+    }
+}
+
+fn draft_from_lines(
+    r: &formats::TextRcpt,
+    h: &[HumanLine],
+    loc: &Locator<'_>,
+    stage: Option<Stage>,
+) -> Draft {
+    let mut text = String::new();
+    let mut evidence = Vec::new();
+    for &i in &r.lines {
+        let l = &h[i];
+        let mut t = l.text.trim().to_string();
+        // Drop the leading address so the diagnostic starts with the reason.
+        if let Some(a) = &r.addr {
+            let low = t.to_ascii_lowercase();
+            if low
+                .trim_matches(|c| c == '<' || c == '>' || c == ':')
+                .trim()
+                == a.as_str()
+            {
+                t.clear();
+            }
+        }
+        if !t.is_empty() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(&t);
+        }
+        if evidence.len() < 12 {
+            evidence.push(loc.find(l.seg, l.idx, &l.text));
+        }
+    }
+    let diagnostic = squash(&text);
+    let lower = diagnostic.to_ascii_lowercase();
+    Draft {
+        addr: r.addr.clone(),
+        remote_mta: formats::remote_mta(&diagnostic),
+        stage: stage.or_else(|| classify::find_stage(&lower)),
+        diagnostic,
+        evidence,
+        ..Draft::default()
+    }
+}
+
+fn original_header(ex: &parse::Extracted, name: &str) -> Option<String> {
+    let prefix = format!("{name}:");
+    for s in &ex.segments {
+        if s.kind == parse::SegKind::Original {
+            for l in s.text.lines() {
+                if l.to_ascii_lowercase().starts_with(&prefix) {
+                    return Some(l[prefix.len()..].trim().to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+fn fill_sender(prefill: &mut Prefill, ex: &parse::Extracted, human: Option<&Vec<HumanLine>>) {
+    if prefill.sender_domain.is_some() {
+        return;
+    }
+    let from_orig = original_header(ex, "return-path")
+        .and_then(|v| first_address(&v))
+        .or_else(|| original_header(ex, "from").and_then(|v| first_address(&v)));
+    let from_text = || {
+        // Headers of the original quoted after a marker in a plain-text bounce.
+        let h = human?;
+        let start = h
+            .iter()
+            .position(|l| formats::is_original_marker(&l.text))?;
+        h[start..].iter().take(200).find_map(|l| {
+            let low = l.text.to_ascii_lowercase();
+            (low.starts_with("return-path:") || low.starts_with("from:"))
+                .then(|| first_address(&l.text[l.text.find(':').unwrap_or(0) + 1..]))
+                .flatten()
+        })
+    };
+    let to = || ex.header("to").and_then(first_address);
+    prefill.sender_domain = from_orig
+        .or_else(from_text)
+        .or_else(to)
+        .and_then(|a| domain_of(&a));
+}
+
+fn mail_host_from_text(lower: &str) -> Option<String> {
+    for marker in [
+        "this is the mail system at host ",
+        "this is the qmail-send program at ",
+        "this is the mail delivery agent at ",
+        "this is the dragonfly mail agent v",
+    ] {
+        if let Some(p) = lower.find(marker) {
+            let rest = &lower[p + marker.len()..];
+            let rest = rest.split_once(" at ").map(|x| x.1).unwrap_or(rest);
+            let host: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+                .collect();
+            let host = host.trim_end_matches('.').to_string();
+            if host.contains('.') {
+                return Some(host);
+            }
+        }
+    }
+    None
+}
+
+fn push_ip(ips: &mut Vec<IpAddr>, ip: IpAddr) {
+    if !ips.contains(&ip) && ips.len() < 16 {
+        ips.push(ip);
+    }
+}
+
+/// Sending IPs quoted in a rejection: any IP in the text except the remote
+/// host's own address in "host name[ip]".
+fn collect_ips(text: &str, ips: &mut Vec<IpAddr>) {
+    use regex::Regex;
+    use std::sync::OnceLock;
+    static HOST: OnceLock<Regex> = OnceLock::new();
+    static IP: OnceLock<Regex> = OnceLock::new();
+    let host = HOST.get_or_init(|| {
+        Regex::new(r"(?i)(?:host\s+)?[a-z0-9][\w.\-]*\.[a-z]{2,}\.?\s*\[[0-9a-f.:]+\]")
+            .expect("regex")
+    });
+    let ip = IP.get_or_init(|| {
+        Regex::new(r"(?:^|[^\d.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:[^\d.]|\.(?:\D|$)|$)")
+            .expect("regex")
+    });
+    let cleaned = host.replace_all(text, " ");
+    for c in ip.captures_iter(&cleaned) {
+        if let Ok(a) = c[1].parse::<IpAddr>() {
+            push_ip(ips, a);
+        }
+    }
+}
+
+fn finish(d: Draft, kb: &KnowledgeBase, prefill: &mut Prefill) -> RecipientDiagnosis {
+    let diag = d.diagnostic.clone();
+    let lower = format!("{} {}", diag, d.context).to_ascii_lowercase();
+    let reply = classify::find_reply(&diag).or_else(|| classify::find_reply(&d.context));
+    let text_status =
+        classify::find_enhanced(&diag).or_else(|| classify::find_enhanced(&d.context));
+    let mut status = d.status.clone();
+    // A generic Status (X.0.0) with a specific code in the reply: the reply says more.
+    if let (Some(s), Some(t)) = (&status, &text_status) {
+        if s.ends_with(".0.0") && !t.ends_with(".0.0") && s[..1] == t[..1] {
+            status = Some(t.clone());
+        }
+    }
+    if status.is_none() {
+        status = text_status;
+    }
+    let stage = d.stage.or_else(|| classify::find_stage(&lower));
+    let reason = classify::classify(&classify::Facts {
+        status: status.as_deref(),
+        reply,
+        text: &lower,
+        stage,
+        action: d.action.as_deref(),
+        diag_type: d.diag_type.as_deref(),
+    });
+    let mut inferred = false;
+    if status.is_none() {
+        let class = match (reply, d.action.as_deref()) {
+            (Some(r), _) => Some((b'0' + (r / 100) as u8) as char),
+            (None, Some(a)) if a.starts_with("delayed") => Some('4'),
+            (None, Some(a)) if a.starts_with("delivered") || a.starts_with("relayed") => Some('2'),
+            _ if reason == Reason::Delivered => Some('2'),
+            _ if lower.contains("temporar") || lower.contains("warning only") => Some('4'),
+            _ => Some('5'),
+        };
+        status = class
+            .filter(|c| matches!(c, '2' | '4' | '5'))
+            .map(|c| format!("{c}.0.0"));
+        inferred = status.is_some();
+    }
+    let permanent =
+        status.as_deref().is_some_and(|s| s.starts_with('5')) && !lower.contains("temporar");
+    let temporary = status.as_deref().is_some_and(|s| s.starts_with('4'));
+    collect_ips(&diag, &mut prefill.ips);
+
+    // Knowledge-base entries: text matches first, then the enhanced code, then the reply code.
+    let mut ids: Vec<String> = Vec::new();
+    let mut add = |i: usize| {
+        if let Some(e) = kb.entries.get(i) {
+            if !ids.contains(&e.id) && ids.len() < 8 {
+                ids.push(e.id.clone());
+            }
+        }
+    };
+    for (i, _) in kb.matching(&diag.to_lowercase()) {
+        add(i);
+    }
+    if let Some(s) = status.as_deref().filter(|_| !inferred) {
+        for i in kb.with_code(s) {
+            add(i);
+        }
+    }
+    if let Some(r) = reply {
+        for i in kb.with_code(&r.to_string()) {
+            add(i);
+        }
+    }
+    let mut evidence = d.evidence;
+    evidence.sort_by_key(|e| e.line);
+    evidence.dedup();
+    let diagnostic = (!diag.is_empty()).then(|| clip(&sanitize(&diag)));
+    RecipientDiagnosis {
+        recipient: d.addr.map(|a| sanitize(&a)),
+        action: d.action.map(|a| sanitize(&a)),
+        status,
+        status_inferred: inferred,
+        reply_code: reply,
+        reason,
+        hard: reason.is_hard(permanent),
+        acts: actor::actors(reason, stage, temporary),
+        remote_mta: d.remote_mta.map(|m| sanitize(&m)),
+        diagnostic,
+        kb: ids,
+        evidence,
+        stage: stage.map(stage_name),
+    }
 }

@@ -1,0 +1,1145 @@
+//! From status codes, reply codes, SMTP stage and reply text to a reason in the
+//! Sisimai taxonomy. The rules follow what the MTAs and providers document and
+//! how a postmaster reads a bounce: specific text first, then the enhanced
+//! status code, then the stage and the basic reply code.
+
+use crate::knowledge::Reason;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// SMTP command during which the remote server refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// At connection time (banner).
+    Connect,
+    /// After HELO/EHLO.
+    Helo,
+    /// After MAIL FROM.
+    Mail,
+    /// After RCPT TO.
+    Rcpt,
+    /// After DATA or at end of data.
+    Data,
+}
+
+/// First enhanced status code (`5.1.1`) in `text`, not part of an IP address or version.
+pub fn find_enhanced(text: &str) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"([245])\.(\d{1,3})\.(\d{1,3})").expect("regex"));
+    let b = text.as_bytes();
+    for m in re.find_iter(text) {
+        let before = m.start().checked_sub(1).map(|i| b[i]);
+        if before.is_some_and(|c| c.is_ascii_digit() || c == b'.' || c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let after = b.get(m.end()).copied();
+        if after.is_some_and(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        if after == Some(b'.') && b.get(m.end() + 1).is_some_and(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        return Some(m.as_str().to_string());
+    }
+    None
+}
+
+/// The SMTP reply code of a reply text (`550 5.1.1 ...` → 550), looking at
+/// the start first and then at places where bounce generators quote replies.
+pub fn find_reply(text: &str) -> Option<u16> {
+    static START: OnceLock<Regex> = OnceLock::new();
+    static QUOTED: OnceLock<Regex> = OnceLock::new();
+    let start = START.get_or_init(|| {
+        Regex::new(r"^\s*(?:smtp;\s*|<<<\s*|#)?([245][0-5]\d)(?:[\s\-.,:]|$)").expect("regex")
+    });
+    if let Some(c) = start.captures(text) {
+        return c[1].parse().ok();
+    }
+    let quoted = QUOTED.get_or_init(|| {
+        Regex::new(
+            r"(?i)(?:said:\s*|returned\s*'|<<<\s*|[#(\[]|error:?\s+|reply:?\s*|response:?\s*|code:?\s*|^|\s)([245][0-5]\d)(?:[\s\-]+(?:[245]\.\d{1,3}\.\d{1,3}|[a-z<#])|[\s\-]*$)",
+        )
+        .expect("regex")
+    });
+    quoted.captures(text).and_then(|c| c[1].parse().ok())
+}
+
+/// The SMTP stage named by the bounce text, if any.
+pub fn find_stage(text_lower: &str) -> Option<Stage> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?x)
+            in\ reply\ to\ (?:the\ )?(?P<a>rcpt|mail|end\ of\ data|data|helo|ehlo|lhlo|connect|initial)
+          | after\ (?:the\ )?(?P<b>rcpt|mail|end\ of\ data|data|helo|ehlo|initial\ connection|sending\ data|pipelined|quit)
+          | >>>\s*(?P<c>rcpt|mail|data|helo|ehlo|\.)
+          | did\ not\ like\ our\ (?P<d>rcpt|mail|final\ data|data|helo|ehlo)
+          | (?P<e>does\ not\ like\ recipient|but\ sender\ was\ rejected|but\ my\ name\ was\ rejected|failed\ on\ data\ command|failed\ after\ i\ sent\ the\ message|connected\ but\ greeting\ failed)
+          | \[(?P<f>rcpt_to|mail_from|data|connect|helo)\]
+          | while\ (?:sending|performing)\ (?P<g>rcpt|mail|data|helo|ehlo)
+          | (?P<h>sent\ <<<\ rcpt|sent\ <<<\ mail)
+            ",
+        )
+        .expect("regex")
+    });
+    let c = re.captures(text_lower)?;
+    let word = ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .find_map(|n| c.name(n))?
+        .as_str();
+    Some(if word.contains("rcpt") || word.contains("recipient") {
+        Stage::Rcpt
+    } else if word.starts_with("mail") || word.contains("sender was rejected") {
+        Stage::Mail
+    } else if word.contains("data") || word == "." || word.contains("sent the message") {
+        Stage::Data
+    } else if word.contains("helo") || word.contains("lhlo") || word.contains("my name") {
+        Stage::Helo
+    } else if word.contains("connect") || word.contains("initial") || word.contains("greeting") {
+        Stage::Connect
+    } else {
+        return None;
+    })
+}
+
+/// Everything the classifier looks at for one recipient.
+#[derive(Debug, Default)]
+pub struct Facts<'a> {
+    /// Enhanced status code.
+    pub status: Option<&'a str>,
+    /// SMTP reply code.
+    pub reply: Option<u16>,
+    /// Lower-cased diagnostic text (and other text about this recipient).
+    pub text: &'a str,
+    /// SMTP stage of the refusal.
+    pub stage: Option<Stage>,
+    /// DSN Action.
+    pub action: Option<&'a str>,
+    /// Diagnostic-Code type (`smtp`, `x-unix`).
+    pub diag_type: Option<&'a str>,
+}
+
+/// Text rules in priority order: the first reason with a matching fragment wins.
+/// Fragments are MTA and provider wordings (RFC texts, Postfix, Exim, Sendmail,
+/// qmail, Exchange, Gmail, Yahoo, appliances), lower-case.
+const TEXT_RULES: &[(Reason, &[&str])] = &[
+    (
+        Reason::MailboxFull,
+        &[
+            "mailbox full",
+            "mailbox is full",
+            "mailbox is over quota",
+            "mailbox over quota",
+            "over quota",
+            "overquota",
+            "over the quota",
+            "quota exceeded",
+            "quota exceed",
+            "exceeded quota",
+            "exceeds quota",
+            "exceeded its quota",
+            "exceeding its mailbox quota",
+            "disk quota",
+            "diskspace quota",
+            "mail quota",
+            "mailbox size limit",
+            "mailbox limit has been exceeded",
+            "mailbox would exceed",
+            "mailbox has exceeded",
+            "mailfolder is full",
+            "full mailbox",
+            "insufficient disk space",
+            "not enough storage space",
+            "exceeded storage allocation",
+            "user's space has been used up",
+            "too much mail data",
+            "too many messages in this mailbox",
+            "quota violation",
+            "reached disk quota",
+            "boite du destinataire pleine",
+            "boîte du destinataire pleine",
+            "overquotatemp",
+            "mailbox exceeded",
+            "recipient's mailbox is full",
+        ],
+    ),
+    (
+        Reason::MesgTooBig,
+        &[
+            "message too big",
+            "message size exceeds",
+            "message file too big",
+            "message exceeds maximum",
+            "exceeds the maximum size",
+            "maximum message size",
+            "max message size",
+            "exceeded maximum inbound message size",
+            "maximum email size exceeded",
+            "size exceeds fixed",
+            "size limits",
+            "size limit exceeded",
+            "message is too large",
+            "message too large for this",
+            "maxsizeerror",
+            "taille limite du message",
+            "message length exceeds",
+            "line limit exceeded",
+            "recipsizelimit",
+        ],
+    ),
+    (
+        Reason::ExceedLimit,
+        &[
+            "message too large",
+            "message header size exceeds limit",
+            "exceeds administrative limit",
+        ],
+    ),
+    (
+        Reason::Suspend,
+        &[
+            "mailbox disabled",
+            "mailbox is disabled",
+            "mailbox currently suspended",
+            "account disabled",
+            "account is disabled",
+            "account has been disabled",
+            "account has been suspended",
+            "account is suspended",
+            "account suspended",
+            "account is inactive",
+            "account inactive",
+            "inactive account",
+            "inactive user",
+            "user is inactive",
+            "invalid/inactive",
+            "temporarily inactive",
+            "user suspended",
+            "is a deadmailbox",
+            "user is terminated",
+            "mailbox is frozen",
+            "this account has been disabled or discontinued",
+            "user or domain is disabled",
+            "account is locked",
+            "recipient suspend",
+            "disableduser",
+            "mailbox is inactive",
+            "mailbox inactive",
+            "is no longer active",
+            "has been disabled",
+            "account expired",
+            "mailbox unavailable or access denied",
+        ],
+    ),
+    (
+        Reason::HasMoved,
+        &[
+            "has been replaced by",
+            "no longer on server",
+            "recipient no longer",
+            "has moved",
+            "address has changed",
+            "mailbox has moved",
+        ],
+    ),
+    (
+        Reason::NoRelaying,
+        &[
+            "relay access denied",
+            "relaying denied",
+            "relay denied",
+            "relay not permitted",
+            "relaying not permitted",
+            "relay prohibited",
+            "relaying prohibited",
+            "unable to relay",
+            "not permitted to relay",
+            "not allowed to relay",
+            "no relaying",
+            "insecure mail relay",
+            "as a relay",
+            "isn't in my list of allowed rcpthosts",
+            "is not in my list of allowed rcpthosts",
+            "not in my list of allowed rcpthosts",
+            "not an open relay",
+            "relaying mail to",
+            "we don't handle mail for",
+            "this system is not configured to relay",
+            "not a gateway",
+            "not local host",
+            "mail relay denied",
+            "relay access",
+        ],
+    ),
+    (
+        Reason::AuthFailure,
+        &[
+            "dmarc policy",
+            "dmarc-policy",
+            "dmarc validation",
+            "dmarc check",
+            "dmarcrejection",
+            "failed dmarc",
+            "fails dmarc",
+            "dmarc fail",
+            "dmarc reject",
+            "due to dmarc",
+            "spf check",
+            "spf fail",
+            "spf validation",
+            "spf record",
+            "spf policy",
+            "failed spf",
+            "fails spf",
+            "sender policy framework",
+            "spf=fail",
+            "spf unauthorized",
+            "dkim verification",
+            "dkim signature",
+            "dkim check",
+            "unauthenticated email",
+            "authenticate with either spf or dkim",
+            "both spf and dkim",
+            "sender id (pra)",
+            "is not allowed to send mail from",
+            "is not designated",
+            "not permitted by domain of",
+            "ipv6autherror",
+            "sender invalid - envelope rejected",
+        ],
+    ),
+    (
+        Reason::Filtered,
+        &[
+            "resolver.rst.notauthorized",
+            "message filtered",
+            "refused due to recipient preferences",
+            "user refuses to receive",
+            "user reject the mail",
+            "rejected by the recipient",
+            "recipient refuses",
+            "blocked by the recipient",
+            "you have been blocked by the recipient",
+            "is not accepting any mail",
+            "has restricted sms e-mail",
+            "message rejected due to user rules",
+            "this account is protected by",
+            "because the recipient is not accepting mail",
+            "rejected by recipient",
+            "not authorized to send to this recipient",
+            "delivery not authorized, message refused",
+        ],
+    ),
+    (
+        Reason::UserUnknown,
+        &[
+            "user unknown",
+            "unknown user",
+            "unknown recipient",
+            "recipient unknown",
+            "no such user",
+            "no such recipient",
+            "no such mailbox",
+            "no such address",
+            "no such person",
+            "no such account",
+            "no such email address",
+            "no mailbox here by that name",
+            "no mailbox by that name",
+            "no mailbox found",
+            "no account by that name",
+            "mailbox not found",
+            "mailbox not present",
+            "mailbox does not exist",
+            "mailbox doesn't exist",
+            "mailbox unavailable",
+            "mailbox invalid",
+            "invalid mailbox",
+            "unknown mailbox",
+            "user not found",
+            "user not known",
+            "user not exist",
+            "user does not exist",
+            "user doesn't exist",
+            "user doesn't have a",
+            "user missing home directory",
+            "recipient not found",
+            "recipient does not exist",
+            "recipient not exist",
+            "recipient is not local",
+            "recipient address rejected: access denied",
+            "recipient address rejected: undeliverable",
+            "address does not exist",
+            "address doesn't exist",
+            "address unknown",
+            "address not present in directory",
+            "not found in directory",
+            "account that you tried to reach does not exist",
+            "email account that you tried to reach",
+            "address couldn't be found",
+            "address could not be found",
+            "email address does not exist",
+            "invalid recipient",
+            "invalid address",
+            "not a valid recipient",
+            "not a valid mailbox",
+            "not a valid user",
+            "is not a known user",
+            "is not an active address",
+            "not known at this site",
+            "recipnotfound",
+            "recipientnotfound",
+            "recipient not ok",
+            "unknown or illegal alias",
+            "badrcptto",
+            "validrcptto",
+            "not listed in domino directory",
+            "no mail box available",
+            "there is no one at this address",
+            "utilisateur inconnu",
+            "destination addresses were unknown",
+            "this address no longer accepts mail",
+            "address rejected",
+            "nosuchuser",
+            "doesn't have a yahoo",
+            "non-existent user",
+            "nonexistent user",
+            "unknown local part",
+            "unknown address",
+            "does not exist here",
+            "no valid recipients",
+            "undeliverable address",
+            "invalid user",
+            "bad destination mailbox",
+        ],
+    ),
+    (
+        Reason::RequirePtr,
+        &[
+            "reverse hostname",
+            "reverse dns",
+            "reverse lookup",
+            "ptr record",
+            "ptr resource record",
+            "no ptr",
+            "cannot find your hostname",
+            "ip name lookup failed",
+            "unresolvable relay host name",
+            "generic dns ptr",
+            "rdns",
+            "reverse-dns",
+            "fcrdns",
+        ],
+    ),
+    (
+        Reason::NotCompliantRfc,
+        &[
+            "not rfc 5322 compliant",
+            "rfc 5322",
+            "rfcmessagenoncompliant",
+            "not rfc compliant",
+            "rfc2822",
+            "rfc 2822",
+            "duplicate header",
+            "multiple from",
+            "multiple subject",
+            "missing a valid message-id",
+            "is not compliant with rfc",
+        ],
+    ),
+    (
+        Reason::BadReputation,
+        &[
+            "poor reputation",
+            "low reputation",
+            "bad reputation",
+            "ip reputation",
+            "reputation score",
+            "sender reputation",
+            "domain reputation",
+        ],
+    ),
+    (
+        Reason::ContentError,
+        &[
+            "improper use of 8-bit data",
+            "invalid mime",
+            "mime complexity",
+            "improperly-formatted binary content",
+            "unnecessary base64",
+            "message header size",
+            "too many received",
+            "header error",
+            "malformed message",
+            "message is malformed",
+        ],
+    ),
+    (
+        Reason::Rejected,
+        &[
+            "sender address rejected",
+            "sender rejected",
+            "sender was rejected",
+            "sender denied",
+            "sender verify failed",
+            "sender is spammer",
+            "invalid sender",
+            "bad sender",
+            "sender not pre-approved",
+            "sender email address rejected",
+            "sender address has been blacklisted",
+            "sender domain",
+            "domain of sender",
+            "sender is in my badmailfrom",
+            "unroutable sender",
+            "null sender is not allowed",
+            "empty envelope senders",
+            "no third-party dsns",
+            "bogus mail from",
+            "mail from not owned",
+            "from address rejected",
+            "envelope sender",
+            "return path",
+            "batv",
+            "unverified address",
+            "fully qualified email address required",
+            "members-only list",
+            "not allowed to post",
+            "non-member",
+            "your access to submit messages",
+            "you are not allowed to send",
+            "not allowed to send from",
+        ],
+    ),
+    (
+        Reason::HostUnknown,
+        &[
+            "host or domain name not found",
+            "host unknown",
+            "unknown host",
+            "domain does not exist",
+            "domain doesn't exist",
+            "no such domain",
+            "domain not found",
+            "unknown domain",
+            "unrouteable address",
+            "unroutable address",
+            "couldn't find any host",
+            "could not find any host",
+            "name or service not known",
+            "nxdomain",
+            "non-existent domain",
+            "nonexistentdomain",
+            "recipient domain must exist",
+            "domain must exist",
+            "the account or domain may not exist",
+            "no mx record",
+            "mx records point to non-existent hosts",
+            "domain name not found",
+            "domain is not reachable",
+            "invalid domain",
+            "host not found",
+        ],
+    ),
+    (
+        Reason::VirusDetected,
+        &[
+            "virus",
+            "infected",
+            "malware",
+            "potentially executable attachment",
+            "executable content",
+        ],
+    ),
+    (
+        Reason::SpamDetected,
+        &[
+            "spam",
+            "unsolicited",
+            "ube",
+            "bulk mail",
+            "junk mail",
+            "message content rejected",
+            "content filter",
+            "mail content denied",
+            "suspected as",
+            "looks like sp",
+            "scored too high",
+            "high probability of",
+            "recurrent pattern detection",
+            "our filters rate",
+            "blockedmessage",
+            "unsolicitedmessageerror",
+        ],
+    ),
+    (
+        Reason::PolicyViolation,
+        &[
+            "policy reasons",
+            "policy violation",
+            "local policy",
+            "organization policy",
+            "organizational settings",
+            "security policies",
+            "content policy",
+            "denied by policy",
+            "illegal attachment",
+            "attachment",
+            "prohibited",
+            "not subscribed to this group",
+            "mass mailer",
+            "rejected for policy",
+            "message given low priority",
+            "protocol violation",
+            "messages with multiple addresses",
+        ],
+    ),
+    (
+        Reason::Speeding,
+        &[
+            "receiving mail too quickly",
+            "receiving mail at a rate",
+            "too quickly",
+            "rate limit",
+            "rate limited",
+            "ratelimit",
+            "try again slower",
+            "sending rate",
+            "receivingrate",
+            "too much email",
+            "too many messages",
+            "unusual rate",
+        ],
+    ),
+    (
+        Reason::TooManyConn,
+        &[
+            "too many connections",
+            "too many concurrent",
+            "too many simultaneous",
+            "too many sessions",
+            "too many smtp sessions",
+            "connection limit",
+            "maximum connection",
+            "max connections",
+            "too many recipients",
+            "too many errors",
+            "trop de connexions",
+            "max message per connection",
+        ],
+    ),
+    (
+        Reason::FailedStartTls,
+        &[
+            "starttls",
+            "requiretls",
+            "tls required",
+            "requires encryption",
+            "must issue a starttls",
+            "encryption required",
+            "mta-sts",
+            "dane",
+            "tls negotiation failed",
+        ],
+    ),
+    (
+        Reason::Blocked,
+        &[
+            "blocked using",
+            "blacklisted",
+            "blacklist",
+            "blocklist",
+            "block list",
+            "blocklisted",
+            "block listed",
+            "listed in",
+            "listed on",
+            "dnsbl",
+            "rbl",
+            "spamhaus",
+            "spamcop",
+            "barracudacentral",
+            "client host rejected",
+            "client host blocked",
+            "helo command rejected",
+            "rejecting open proxy",
+            "dynamic ip",
+            "dynamic/zombied",
+            "residential",
+            "banned sending ip",
+            "your ip",
+            "your ip address",
+            "sending ip",
+            "ip address",
+            "ip blocked",
+            "your host",
+            "has been blocked",
+            "was blocked",
+            "blocked by",
+            "refused to talk to me",
+            "not currently accepting mail from",
+            "temporarily deferred",
+            "permanently deferred",
+            "access denied",
+            "connection refused",
+            "not allowed to connect",
+            "remotehost looks suspiciously like spammer",
+            "no access from mail server",
+            "service unavailable; client host",
+            "esmtp not accepting connections",
+            "please use the smtp server of your isp",
+            "network is on our block list",
+            "blocked - see",
+            "refused - see",
+            "has been temporarily rate limited", // ip-level throttle
+            "gmx.net",
+            "bad ip",
+            "connection dropped",
+            "blocked",
+        ],
+    ),
+    (
+        Reason::SecurityError,
+        &[
+            "authentication required",
+            "authentication is required",
+            "authentication failure",
+            "authentication failed",
+            "authentication credentials invalid",
+            "must be authenticated",
+            "not authenticated",
+            "smtp authentication",
+            "requires authentication",
+            "please authenticate",
+            "client was not authenticated",
+            "invalid credentials",
+            "not authorized",
+            "email address is not verified",
+            "account not subscribed to ses",
+        ],
+    ),
+    (
+        Reason::NotAccept,
+        &[
+            "null mx",
+            "does not accept mail",
+            "doesn't accept mail",
+            "not accepting mail",
+            "no mail service",
+            "accepts no mail",
+            "does not receive mail",
+        ],
+    ),
+    (
+        Reason::NetworkError,
+        &[
+            "mail forwarding loop",
+            "routing loop",
+            "mail loop",
+            "too many hops",
+            "hop count exceeded",
+            "forwarding loop",
+            "loops back to myself",
+            "host name lookup failure",
+            "malformed name server reply",
+            "malformed or unexpected name server reply",
+            "no route to host",
+            "host is unreachable",
+            "unable to resolve route",
+            "dns query failed",
+            "dns lookup failure",
+            "mx lookup",
+            "temporary failure in name resolution",
+            "network is unreachable",
+            "connection reset",
+        ],
+    ),
+    (
+        Reason::SystemFull,
+        &[
+            "mail system full",
+            "insufficient system storage",
+            "insufficient system resources",
+            "out of disk space",
+            "spool full",
+            "disk full",
+            "no space left",
+        ],
+    ),
+    (
+        Reason::MailerError,
+        &[
+            "x-unix;",
+            "command died with status",
+            "command failed:",
+            "mailer error",
+            "procmail",
+            "pipe to |",
+            "delivery to a program",
+            "program exited",
+            "exit status",
+        ],
+    ),
+    (
+        Reason::SystemError,
+        &[
+            "internal server error",
+            "internal error",
+            "system error",
+            "local error in processing",
+            "local configuration error",
+            "server configuration error",
+            "mail system configuration error",
+            "misconfigured",
+            "temporary local problem",
+            "service currently unavailable",
+            "aliasing/forwarding loop",
+            "can't create user output file",
+            "temporary server error",
+            "timeout waiting for input",
+            "interrupted system call",
+            "it would create a mail loop",
+            "mail for this domain loops",
+        ],
+    ),
+    (
+        Reason::Expired,
+        &[
+            "retry timeout exceeded",
+            "retry time not reached",
+            "queue too long",
+            "in the queue too long",
+            "has been delayed",
+            "delivery time expired",
+            "message expired",
+            "message timed out",
+            "queue.expired",
+            "giving up on",
+            "could not be delivered for",
+            "was not reachable within",
+            "unable to deliver message after multiple retries",
+            "have been failing for a long time",
+            "delivery attempts will continue",
+            "still being retried",
+            "exceeded max time without delivery",
+            "connection timed out",
+            "timed out",
+            "expired",
+            "server did not respond",
+            "not be delivered within",
+        ],
+    ),
+    (
+        Reason::SyntaxError,
+        &[
+            "syntax error",
+            "bad sequence of commands",
+            "command unrecognized",
+            "unrecognized command",
+            "command not recognized",
+            "command not implemented",
+            "unknown command",
+        ],
+    ),
+];
+
+/// Reasons whose text evidence outranks any enhanced status code (fact 7.3
+/// rule 4: a 5.1.1 that says "mailbox full" is a full mailbox).
+fn text_beats_code(text: Reason, code: Reason, status: &str) -> bool {
+    use Reason::*;
+    // Generic codes carry only a class; the text decides.
+    let generic = matches!(
+        &status[1..],
+        ".0.0" | ".7.1" | ".7.0" | ".5.0" | ".1.0" | ".3.0" | ".2.0" | ".5.1" | ".0.1"
+    );
+    if generic {
+        return true;
+    }
+    match code {
+        UserUnknown => matches!(
+            text,
+            MailboxFull
+                | MesgTooBig
+                | Suspend
+                | HasMoved
+                | NoRelaying
+                | Blocked
+                | Rejected
+                | NotAccept
+                | SpamDetected
+                | PolicyViolation
+                | AuthFailure
+                | RequirePtr
+                | HostUnknown
+                | Filtered
+        ),
+        Filtered | SecurityError | SystemError | NetworkError | Expired | HostUnknown
+        | ContentError | NotAccept | TooManyConn | Blocked => {
+            text != UserUnknown || code == Filtered
+        }
+        _ => false,
+    }
+}
+
+/// Reason from an enhanced status code alone (facts §2.2, Sisimai column).
+pub fn reason_for_status(status: &str) -> Option<Reason> {
+    use Reason::*;
+    let class = status.as_bytes().first().copied()?;
+    let rest = &status[1..];
+    let permanent = class == b'5';
+    Some(match rest {
+        ".1.0" | ".1.1" | ".1.3" => UserUnknown,
+        ".1.2" => HostUnknown,
+        ".1.4" => Filtered,
+        ".1.5" if class == b'2' => Delivered,
+        ".1.6" => HasMoved,
+        ".1.7" | ".1.8" => Rejected,
+        ".1.9" => SystemError,
+        ".1.10" => NotAccept,
+        ".2.0" => Filtered,
+        ".2.1" => {
+            if permanent {
+                Filtered
+            } else {
+                Blocked
+            }
+        }
+        ".2.2" => MailboxFull,
+        ".2.3" => ExceedLimit,
+        ".2.4" => Filtered,
+        ".3.0" => SystemError,
+        ".3.1" => SystemFull,
+        ".3.2" => NotAccept,
+        ".3.3" | ".3.5" => SystemError,
+        ".3.4" => MesgTooBig,
+        ".4.0" => NetworkError,
+        ".4.1" => Expired,
+        ".4.2" => NetworkError,
+        ".4.3" => SystemError,
+        ".4.4" => {
+            if permanent {
+                HostUnknown
+            } else {
+                NetworkError
+            }
+        }
+        ".4.5" => SystemFull,
+        ".4.6" => NetworkError,
+        ".4.7" => Expired,
+        ".4.8" => FailedStartTls,
+        ".5.2" | ".5.6" => SyntaxError,
+        ".5.3" => TooManyConn,
+        ".5.4" | ".5.5" => SystemError,
+        ".6.0" | ".6.1" | ".6.2" | ".6.3" | ".6.5" | ".6.6" | ".6.7" | ".6.8" | ".6.9" => {
+            ContentError
+        }
+        ".7.0" => SecurityError,
+        ".7.1" | ".7.2" => {
+            if permanent {
+                SecurityError
+            } else {
+                Blocked
+            }
+        }
+        ".7.3" | ".7.4" | ".7.5" | ".7.6" | ".7.7" | ".7.8" | ".7.9" | ".7.10" | ".7.11"
+        | ".7.12" | ".7.14" | ".7.15" | ".7.19" => SecurityError,
+        ".7.13" => Suspend,
+        ".7.16" => MesgTooBig,
+        ".7.17" | ".7.18" => HasMoved,
+        ".7.20" | ".7.21" | ".7.22" | ".7.23" | ".7.24" | ".7.26" | ".7.29" => AuthFailure,
+        ".7.25" => RequirePtr,
+        ".7.27" => NotAccept,
+        ".7.28" => SpamDetected,
+        ".7.30" => FailedStartTls,
+        _ => {
+            if class == b'2' {
+                Delivered
+            } else {
+                return None;
+            }
+        }
+    })
+}
+
+/// Generic codes that say nothing beyond the class.
+fn is_generic_status(status: &str) -> bool {
+    matches!(
+        &status[1..],
+        ".0.0" | ".0.1" | ".5.0" | ".5.1" | ".3.0" | ".0.900"
+    )
+}
+
+/// The first text rule that matches, and the matched fragment.
+pub fn text_reason(text_lower: &str) -> Option<(Reason, &'static str)> {
+    for (reason, frags) in TEXT_RULES {
+        for f in frags.iter() {
+            if contains_word(text_lower, f) {
+                return Some((*reason, f));
+            }
+        }
+    }
+    None
+}
+
+/// Substring match; fragments shorter than 5 characters must stand as words
+/// so that "ube" does not match "tube" and "rbl" does not match "herbl".
+fn contains_word(hay: &str, needle: &str) -> bool {
+    if needle.len() >= 5 {
+        return hay.contains(needle);
+    }
+    let hb = hay.as_bytes();
+    let mut from = 0;
+    while let Some(p) = hay[from..].find(needle) {
+        let s = from + p;
+        let e = s + needle.len();
+        let before_ok = s == 0 || !hb[s - 1].is_ascii_alphanumeric();
+        let after_ok = e >= hb.len() || !hb[e].is_ascii_alphanumeric();
+        if before_ok && after_ok {
+            return true;
+        }
+        from = s + 1;
+        while !hay.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    false
+}
+
+/// Classify one recipient.
+pub fn classify(f: &Facts<'_>) -> Reason {
+    use Reason::*;
+    let action = f.action.unwrap_or("");
+    let status = f.status.filter(|s| s.len() >= 5);
+    let success_action = action.starts_with("delivered")
+        || action.starts_with("relayed")
+        || action.starts_with("expanded");
+    if success_action && status.is_none_or(|s| s.starts_with('2')) {
+        return Delivered;
+    }
+    if status.is_some_and(|s| s.starts_with('2')) && !action.starts_with("failed") {
+        return Delivered;
+    }
+    let text_hit = text_reason(f.text).map(|(r, _)| r);
+    let code_hit = status.and_then(reason_for_status);
+    let temporary = status.is_some_and(|s| s.starts_with('4'))
+        || f.reply.is_some_and(|r| (400..500).contains(&r))
+        || action.starts_with("delayed");
+
+    let mut reason = match (text_hit, code_hit) {
+        (Some(t), Some(c)) if t != c => {
+            if text_beats_code(t, c, status.unwrap_or("5.0.0")) {
+                t
+            } else {
+                c
+            }
+        }
+        (Some(t), _) => t,
+        (None, Some(c)) if !status.is_some_and(is_generic_status) => c,
+        _ => Undefined,
+    };
+
+    // Stage hints (facts §1.3, §7.3 rule 3).
+    match f.stage {
+        Some(Stage::Data) if reason == UserUnknown && !matches!(code_hit, Some(UserUnknown)) => {
+            reason = Filtered
+        }
+        Some(Stage::Mail)
+            if matches!(
+                reason,
+                Undefined | SecurityError | UserUnknown | Blocked | OnHold
+            ) && !matches!(code_hit, Some(UserUnknown)) =>
+        {
+            reason = Rejected
+        }
+        Some(Stage::Connect | Stage::Helo)
+            if matches!(reason, Undefined | SecurityError | OnHold) =>
+        {
+            reason = Blocked
+        }
+        _ => {}
+    }
+
+    if reason == Undefined {
+        reason = if f.diag_type.is_some_and(|t| t.contains("unix")) {
+            MailerError
+        } else if let Some(s) = status.filter(|s| !is_generic_status(s)) {
+            reason_for_status(s).unwrap_or(Undefined)
+        } else if let Some(r) = f.reply {
+            match r {
+                500..=504 => SyntaxError,
+                421 => Blocked,
+                450 | 550 if f.stage == Some(Stage::Rcpt) => UserUnknown,
+                551 => UserUnknown,
+                552 => MailboxFull,
+                553 if f.stage == Some(Stage::Rcpt) => UserUnknown,
+                554 if f.stage == Some(Stage::Connect) => Blocked,
+                521 | 556 => NotAccept,
+                530 | 535 | 538 => SecurityError,
+                _ => Undefined,
+            }
+        } else {
+            Undefined
+        };
+        if reason == Undefined && temporary && action.starts_with("delayed") {
+            reason = Expired;
+        }
+        if reason == Undefined && !f.text.trim().is_empty() {
+            reason = OnHold;
+        }
+    }
+    reason
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_found() {
+        assert_eq!(find_enhanced("550 5.1.1 <a@b>").as_deref(), Some("5.1.1"));
+        assert_eq!(find_enhanced("host [192.5.1.1] said").as_deref(), None);
+        assert_eq!(find_enhanced("(#5.7.1)").as_deref(), Some("5.7.1"));
+        assert_eq!(find_reply("550 5.1.1 <a@b>"), Some(550));
+        assert_eq!(find_reply("host x said: 554 go away"), Some(554));
+        assert_eq!(find_reply("smtp; 421 try later"), Some(421));
+    }
+
+    #[test]
+    fn stage_is_found() {
+        assert_eq!(
+            find_stage("said: 550 x (in reply to rcpt to command)"),
+            Some(Stage::Rcpt)
+        );
+        assert_eq!(
+            find_stage("smtp error from remote mail server after end of data:"),
+            Some(Stage::Data)
+        );
+        assert_eq!(
+            find_stage("connected but sender was rejected."),
+            Some(Stage::Mail)
+        );
+    }
+
+    #[test]
+    fn text_beats_generic_code() {
+        let f = Facts {
+            status: Some("5.7.1"),
+            reply: Some(554),
+            text: "554 5.7.1 service unavailable; client host [192.0.2.1] blocked using zen.spamhaus.org",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&f), Reason::Blocked);
+        let f = Facts {
+            status: Some("5.1.1"),
+            text: "550 5.1.1 mailbox full",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&f), Reason::MailboxFull);
+        let f = Facts {
+            status: Some("5.2.2"),
+            text: "",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&f), Reason::MailboxFull);
+    }
+}

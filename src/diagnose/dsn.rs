@@ -1,0 +1,240 @@
+//! RFC 3464 delivery-status fields: per-message and per-recipient blocks.
+
+/// One field of a delivery-status body.
+#[derive(Debug, Clone)]
+pub(crate) struct Field {
+    /// Lower-case field name.
+    pub name: String,
+    /// Unfolded value.
+    pub value: String,
+    /// 0-based index of the field's first line within the text.
+    pub line: usize,
+}
+
+/// A recipient block of a DSN.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DsnRecipient {
+    pub final_recipient: Option<(String, usize)>,
+    pub original_recipient: Option<(String, usize)>,
+    pub action: Option<(String, usize)>,
+    pub status: Option<(String, usize)>,
+    pub remote_mta: Option<(String, usize)>,
+    /// Diagnostic-Code type (`smtp`, `x-unix`, `x-postfix`) and text.
+    pub diag_type: Option<String>,
+    pub diagnostic: Option<(String, usize)>,
+}
+
+impl DsnRecipient {
+    /// The address that failed.
+    pub fn address(&self) -> Option<&str> {
+        self.final_recipient
+            .as_ref()
+            .or(self.original_recipient.as_ref())
+            .map(|(a, _)| a.as_str())
+    }
+}
+
+/// Per-message fields of a DSN.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DsnMessage {
+    pub reporting_mta: Option<String>,
+    pub postfix_sender: Option<String>,
+    pub recipients: Vec<DsnRecipient>,
+}
+
+/// Split text into fields (unfolding continuation lines), keeping blank lines
+/// as block separators (`None`).
+fn fields(text: &str) -> Vec<Option<Field>> {
+    let mut out: Vec<Option<Field>> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            out.push(None);
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some(Some(f)) = out.last_mut() {
+                f.value.push(' ');
+                f.value.push_str(line.trim());
+            }
+            continue;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            let name = name.trim();
+            if !name.is_empty()
+                && name.len() < 40
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                out.push(Some(Field {
+                    name: name.to_ascii_lowercase(),
+                    value: value.trim().to_string(),
+                    line: i,
+                }));
+                continue;
+            }
+        }
+        out.push(None);
+    }
+    out
+}
+
+/// Strip the `type;` prefix of a typed field (`rfc822; a@b` → (`rfc822`, `a@b`)).
+pub(crate) fn typed(value: &str) -> (Option<String>, String) {
+    match value.split_once(';') {
+        Some((t, v))
+            if !t.trim().is_empty()
+                && t.trim().len() < 20
+                && !t.contains(' ')
+                && !t.contains('@') =>
+        {
+            (Some(t.trim().to_ascii_lowercase()), v.trim().to_string())
+        }
+        _ => (None, value.trim().to_string()),
+    }
+}
+
+/// Clean an address from a DSN field: drop `<>`, quotes and trailing junk.
+pub(crate) fn clean_address(v: &str) -> Option<String> {
+    let v = v.trim();
+    let inner = match (v.find('<'), v.rfind('>')) {
+        (Some(a), Some(b)) if b > a => &v[a + 1..b],
+        _ => v.split_whitespace().next().unwrap_or(""),
+    };
+    let inner = inner
+        .trim_matches(|c: char| c == '"' || c == '\'' || c == ',' || c == ';' || c == '.')
+        .trim();
+    if inner.contains('@') && inner.len() < 320 && !inner.contains(char::is_whitespace) {
+        Some(inner.to_ascii_lowercase())
+    } else if inner.is_empty() || inner.len() > 320 {
+        None
+    } else {
+        // Local recipients (`root`) are still recipients.
+        Some(inner.to_ascii_lowercase())
+    }
+}
+
+/// True when the text contains RFC 3464 recipient fields.
+pub(crate) fn has_dsn_fields(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start().to_ascii_lowercase();
+        l.starts_with("final-recipient:") || l.starts_with("original-recipient:")
+    })
+}
+
+/// Parse a delivery-status body.
+pub(crate) fn parse(text: &str) -> DsnMessage {
+    let mut msg = DsnMessage::default();
+    let mut cur: Option<DsnRecipient> = None;
+    let flush = |cur: &mut Option<DsnRecipient>, msg: &mut DsnMessage| {
+        if let Some(r) = cur.take() {
+            if r.final_recipient.is_some() || r.original_recipient.is_some() {
+                msg.recipients.push(r);
+            } else if let Some(last) = msg.recipients.last_mut() {
+                // Fields that drifted after a blank line belong to the last recipient.
+                merge(last, r);
+            }
+        }
+    };
+    for f in fields(text) {
+        let Some(f) = f else {
+            // A blank line ends a recipient block only once it has an address.
+            if cur
+                .as_ref()
+                .is_some_and(|r| r.final_recipient.is_some() || r.original_recipient.is_some())
+            {
+                flush(&mut cur, &mut msg);
+            }
+            continue;
+        };
+        let (ty, val) = typed(&f.value);
+        match f.name.as_str() {
+            "reporting-mta" => msg.reporting_mta = Some(val),
+            "x-postfix-sender" => msg.postfix_sender = clean_address(&val),
+            "final-recipient" | "original-recipient" => {
+                let is_final = f.name == "final-recipient";
+                let r = cur.get_or_insert_with(DsnRecipient::default);
+                let slot_taken = if is_final {
+                    r.final_recipient.is_some()
+                } else {
+                    r.original_recipient.is_some() || r.final_recipient.is_some()
+                };
+                if slot_taken {
+                    flush(&mut cur, &mut msg);
+                }
+                let r = cur.get_or_insert_with(DsnRecipient::default);
+                if let Some(a) = clean_address(&val) {
+                    if is_final {
+                        r.final_recipient = Some((a, f.line));
+                    } else {
+                        r.original_recipient = Some((a, f.line));
+                    }
+                }
+            }
+            "action" => {
+                cur.get_or_insert_with(DsnRecipient::default).action =
+                    Some((val.to_ascii_lowercase(), f.line))
+            }
+            "status" => {
+                if let Some(code) = super::classify::find_enhanced(&val) {
+                    cur.get_or_insert_with(DsnRecipient::default).status = Some((code, f.line));
+                }
+            }
+            "remote-mta" => {
+                let host = val
+                    .trim_matches(|c| c == '[' || c == ']')
+                    .trim()
+                    .to_ascii_lowercase();
+                if !host.is_empty() {
+                    cur.get_or_insert_with(DsnRecipient::default).remote_mta = Some((host, f.line));
+                }
+            }
+            "diagnostic-code" => {
+                let r = cur.get_or_insert_with(DsnRecipient::default);
+                r.diag_type = ty;
+                if !val.is_empty() {
+                    r.diagnostic = Some((val, f.line));
+                }
+            }
+            _ => {}
+        }
+    }
+    flush(&mut cur, &mut msg);
+    msg
+}
+
+fn merge(into: &mut DsnRecipient, from: DsnRecipient) {
+    if into.action.is_none() {
+        into.action = from.action;
+    }
+    if into.status.is_none() {
+        into.status = from.status;
+    }
+    if into.remote_mta.is_none() {
+        into.remote_mta = from.remote_mta;
+    }
+    if into.diagnostic.is_none() {
+        into.diagnostic = from.diagnostic;
+        into.diag_type = from.diag_type;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_two_recipients() {
+        let t = "Reporting-MTA: dns; mx.example.org\nX-Postfix-Sender: rfc822; s@example.org\n\nFinal-Recipient: rfc822; a@example.net\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 <a@example.net>:\n  User unknown\n\nFinal-Recipient: rfc822; b@example.net\nAction: delayed\nStatus: 4.4.1\n";
+        let m = parse(t);
+        assert_eq!(m.reporting_mta.as_deref(), Some("mx.example.org"));
+        assert_eq!(m.postfix_sender.as_deref(), Some("s@example.org"));
+        assert_eq!(m.recipients.len(), 2);
+        assert_eq!(m.recipients[0].address(), Some("a@example.net"));
+        assert_eq!(
+            m.recipients[0].diagnostic.as_ref().unwrap().0,
+            "550 5.1.1 <a@example.net>: User unknown"
+        );
+        assert_eq!(m.recipients[1].status.as_ref().unwrap().0, "4.4.1");
+    }
+}

@@ -1,0 +1,335 @@
+//! Human-readable bounce layouts (Postfix, Exim, qmail, Sendmail, Exchange,
+//! Gmail, Yahoo, appliances) and SMTP transcripts: find each failed recipient
+//! and the lines that describe its failure.
+
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// A recipient found in text, with the indices of the lines about it.
+#[derive(Debug, Clone)]
+pub(crate) struct TextRcpt {
+    /// Address, lower-case (None when the text names no recipient).
+    pub addr: Option<String>,
+    /// Indices (into the scanned lines) of the lines describing the failure.
+    pub lines: Vec<usize>,
+}
+
+const ADDR: &str =
+    r"[A-Za-z0-9][A-Za-z0-9._%+\-=/!#$&'*?^`{|}~]*@[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]";
+
+fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pat).expect("regex"))
+}
+
+/// Lines that begin the copy of the original message: nothing after them is
+/// about the failure (facts §7.5 markers of each MTA).
+pub(crate) fn is_original_marker(line: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &R,
+        r"(?i)^[\s\-=*#_>]*(?:this is a copy of (?:the|your) message|below this line is a copy of the message|original message follows|unsent message (?:below|follows)|original message headers|message headers follow|returned message|the original message (?:was|is|headers)|headers of (?:the|your) original message|copy of (?:the|your) original message|text of the original message|original message:|-+ ?original message ?-+|the header of the original message|content-type: message/rfc822|your message (?:reads|headers)|included is a copy of|a copy of the original message|forwarded message follows|message text follows|the first \d+ lines of your message|bounced e-?mail:|----- original message -----|original email follows)",
+    );
+    r.is_match(line)
+}
+
+fn is_header_like(line: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"(?i)^(?:to|from|cc|bcc|reply-to|return-path|sender|delivered-to|envelope-to|received|message-id|in-reply-to|references|subject|date|sent|x-[\w-]+|original-recipient|final-recipient|arrival-date|reporting-mta|dkim-signature|list-[\w-]+|authentication-results)\s*:",
+    )
+    .is_match(line.trim_start())
+}
+
+/// An address on a line of its own (Exim, qmail, Exchange, Sendmail lists).
+fn anchor_alone(t: &str) -> Option<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &R,
+        &format!(r#"^(?:"[^"]*"\s*|[^<>@:]{{0,60}}\s)?<?"?({ADDR})"?>?(?:\s*\([^)]*\))?\s*:?\s*$"#),
+    );
+    r.captures(t).map(|c| c[1].to_ascii_lowercase())
+}
+
+/// `<addr>: text` (Postfix, Courier), `<addr>... text` (Sendmail),
+/// `addr: text` and `addr ... text`.
+fn anchor_leading(t: &str) -> Option<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &R,
+        &format!(r#"^<?({ADDR})>?(?:\s*\([^)]*\))?\s*(?::|\.\.\.|,)\s*\S"#),
+    );
+    r.captures(t).map(|c| c[1].to_ascii_lowercase())
+}
+
+/// Phrases of known layouts that name the failed recipient inside a sentence.
+fn anchor_phrase(t: &str) -> Option<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &R,
+        &format!(
+            r#"(?i)(?:(?:error|failure|problem)s? (?:delivering|sending)\b.{{0,30}}?\bto|(?:was|wasn't|couldn't be|could not be|cannot be|can't be|has not been|not) (?:delivered|sent|relayed) to|delivery to the following recipients? (?:failed|was aborted|has been delayed)[^:]*:?|(?:failed|undeliverable) recipients?:?|(?:original|intended|unknown|invalid|failed|final) recipients?(?: address)?:|recipient address:|to the following (?:recipients?|address(?:es)?)[^:]*:|not delivered to|delivery failed for|unable to deliver (?:your )?(?:message|mail)? ?to|could not deliver (?:mail|message)? ?to|rejected your message to the following|your message to)\s*<?"?({ADDR})"?>?"#
+        ),
+    );
+    r.captures(t).map(|c| c[1].to_ascii_lowercase())
+}
+
+fn is_system_address(a: &str) -> bool {
+    let local = a.split('@').next().unwrap_or("");
+    matches!(
+        local,
+        "mailer-daemon" | "postmaster" | "mail-daemon" | "noreply" | "no-reply"
+    )
+}
+
+/// True when the line carries an SMTP reply code (`550 5.1.1 ...`, `#550`, `said: 550`).
+pub(crate) fn has_reply(line: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"(?i)(?:^|said:\s*|returned\s*'|<<<\s*|[#(\[:]\s*|\s)[245][0-5]\d(?:[\s\-](?:[245]\.\d{1,3}\.\d{1,3}|[a-z<#(\[])|\s*$)|\(#[45]\.\d\.\d+\)|\b[45]\.\d{1,3}\.\d{1,3}\b",
+    )
+    .is_match(line)
+}
+
+fn continuation_opener(line: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"(?i)^\s*(?:the (?:response|error) (?:from the remote server|that the other server returned)|remote (?:host|server) (?:said|returned)|diagnostic|technical details|reason:|error:|the following message|smtp error|host \S+ said|[\w.\-]+ \[[\d.:a-f]+\] (?:said|did not like)|\(reason:|----- transcript)",
+    )
+    .is_match(line)
+}
+
+/// Scan human-readable lines for per-recipient blocks.
+pub(crate) fn scan(lines: &[String]) -> Vec<TextRcpt> {
+    let limit = lines
+        .iter()
+        .position(|l| is_original_marker(l))
+        .unwrap_or(lines.len());
+    let mut anchors: Vec<(usize, String)> = Vec::new();
+    for (i, l) in lines[..limit].iter().enumerate() {
+        let t = l.trim();
+        if t.is_empty() || t.len() > 400 || !t.contains('@') || is_header_like(t) {
+            continue;
+        }
+        let lower = t.to_ascii_lowercase();
+        if lower.contains("rcpt to") || lower.starts_with(">>>") || lower.starts_with("<<<") {
+            continue;
+        }
+        let found = anchor_alone(t)
+            .or_else(|| anchor_leading(t))
+            .or_else(|| anchor_phrase(t));
+        if let Some(a) = found.filter(|a| !is_system_address(a)) {
+            anchors.push((i, a));
+        }
+    }
+    let mut out: Vec<TextRcpt> = Vec::new();
+    for (k, (start, addr)) in anchors.iter().enumerate() {
+        let next = anchors.get(k + 1).map(|(i, _)| *i).unwrap_or(limit);
+        let mut block = vec![*start];
+        let mut i = start + 1;
+        let mut blank_run = 0;
+        let mut content = lines[*start].trim().len() > addr.len() + 4;
+        while i < next && block.len() < 40 {
+            let t = lines[i].trim();
+            if t.is_empty() {
+                blank_run += 1;
+                // Allow a gap only when the next text continues this failure.
+                let resume = lines[i + 1..next]
+                    .iter()
+                    .find(|l| !l.trim().is_empty())
+                    .is_some_and(|l| {
+                        (!content && !l.trim().contains('@'))
+                            || continuation_opener(l)
+                            || (has_reply(l) && l.starts_with([' ', '\t']))
+                    });
+                if !resume || blank_run > 2 {
+                    break;
+                }
+            } else {
+                blank_run = 0;
+                block.push(i);
+                content = true;
+            }
+            i += 1;
+        }
+        if let Some(existing) = out.iter_mut().find(|r| r.addr.as_deref() == Some(addr)) {
+            existing.lines.extend(block);
+        } else {
+            out.push(TextRcpt {
+                addr: Some(addr.clone()),
+                lines: block,
+            });
+        }
+    }
+    // One recipient whose block has no reply, while the text has one further
+    // down (Gmail "The response from the remote server was:", DragonFly): join them.
+    if out.len() == 1 && !out[0].lines.iter().any(|&i| has_reply(&lines[i])) {
+        if let Some(first) = (0..limit)
+            .find(|&i| !out[0].lines.contains(&i) && has_reply(&lines[i]) && i > out[0].lines[0])
+        {
+            let mut j = first;
+            // Include the line that introduces the reply.
+            if j > 0 && !lines[j - 1].trim().is_empty() {
+                out[0].lines.push(j - 1);
+            }
+            while j < limit && !lines[j].trim().is_empty() && j < first + 20 {
+                out[0].lines.push(j);
+                j += 1;
+            }
+            out[0].lines.sort_unstable();
+            out[0].lines.dedup();
+        }
+    }
+    out
+}
+
+/// Parse an SMTP dialogue (Sendmail transcripts, pasted sessions, a single
+/// reply line): each error reply is tied to the command it answered.
+pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::classify::Stage>)> {
+    use super::classify::Stage;
+    static CMD: OnceLock<Regex> = OnceLock::new();
+    static REPLY: OnceLock<Regex> = OnceLock::new();
+    static INNER: OnceLock<Regex> = OnceLock::new();
+    let cmd = re(
+        &CMD,
+        &format!(
+            r"(?i)^\s*(?:>>>|sent\s*<<<|c:|->|client:)?\s*(helo|ehlo|lhlo|mail from|rcpt to|data|bdat|quit|starttls|auth)\b:?\s*<?({ADDR})?"
+        ),
+    );
+    let reply = re(
+        &REPLY,
+        r"(?i)^\s*(?:<<<|received\s*>>>|s:|<-|server:)?\s*([245][0-5]\d)([ \-]|$)(.*)$",
+    );
+    let inner = re(&INNER, &format!(r"<({ADDR})>"));
+    let limit = lines
+        .iter()
+        .position(|l| is_original_marker(l))
+        .unwrap_or(lines.len());
+    let mut out: Vec<(TextRcpt, Option<Stage>)> = Vec::new();
+    let mut stage: Option<Stage> = None;
+    let mut last_rcpt: Option<String> = None;
+    let mut accepted: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < limit {
+        let l = &lines[i];
+        if let Some(c) = cmd.captures(l) {
+            let verb = c[1].to_ascii_lowercase();
+            stage = Some(match verb.as_str() {
+                "helo" | "ehlo" | "lhlo" | "starttls" | "auth" => Stage::Helo,
+                "mail from" => Stage::Mail,
+                "rcpt to" => Stage::Rcpt,
+                _ => Stage::Data,
+            });
+            last_rcpt = if verb == "rcpt to" {
+                c.get(2).map(|m| m.as_str().to_ascii_lowercase())
+            } else {
+                None
+            };
+            i += 1;
+            continue;
+        }
+        if let Some(c) = reply.captures(l) {
+            let code: u16 = c[1].parse().unwrap_or(0);
+            let mut block = vec![i];
+            let mut j = i;
+            // Multi-line reply: "550-..." continues until "550 ...".
+            while j + 1 < limit && &c[2] == "-" {
+                j += 1;
+                match reply.captures(&lines[j]) {
+                    Some(n) if n[1] == c[1] => {
+                        block.push(j);
+                        if &n[2] != "-" {
+                            break;
+                        }
+                    }
+                    _ => {
+                        j -= 1;
+                        break;
+                    }
+                }
+            }
+            if code >= 400 {
+                let mentioned = inner
+                    .captures(&c[3])
+                    .map(|m| m[1].to_ascii_lowercase())
+                    .filter(|a| !is_system_address(a));
+                let targets: Vec<Option<String>> = match (stage, &last_rcpt, mentioned) {
+                    (Some(Stage::Rcpt), Some(a), _) => vec![Some(a.clone())],
+                    (Some(Stage::Data), _, _) if !accepted.is_empty() => {
+                        accepted.iter().cloned().map(Some).collect()
+                    }
+                    (_, _, Some(m)) => vec![Some(m)],
+                    _ => vec![None],
+                };
+                for t in targets {
+                    out.push((
+                        TextRcpt {
+                            addr: t,
+                            lines: block.clone(),
+                        },
+                        stage,
+                    ));
+                }
+            } else if code < 300 && stage == Some(Stage::Rcpt) {
+                if let Some(a) = last_rcpt.take() {
+                    accepted.push(a);
+                }
+            }
+            i = j + 1;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Remote MTA named in the text describing a failure.
+pub(crate) fn remote_mta(text: &str) -> Option<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &R,
+        r"(?i)(?:\bhost\s+([a-z0-9][\w.\-]*\.[a-z]{2,}|\[[\d.]+\])\s*\[|while talking to\s+([a-z0-9][\w.\-]*\.[a-z]{2,})|\b([a-z0-9][\w.\-]*\.[a-z]{2,})\s*\[[\d.:a-f]+\]\s*(?:said|did not like)|remote server at\s+([a-z0-9][\w.\-]*\.[a-z]{2,})|(?:^|\s)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}) (?:does not like|failed after|failed on))",
+    );
+    let c = r.captures(text)?;
+    (1..=5).find_map(|i| c.get(i)).map(|m| {
+        m.as_str()
+            .trim_matches(|c| c == '[' || c == ']')
+            .to_ascii_lowercase()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Vec<String> {
+        s.lines().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn postfix_block() {
+        let l = v("The mail system\n\n<a@example.net>: host mx.example.net[192.0.2.9] said: 550 5.1.1\n    <a@example.net>: Recipient address rejected: User unknown (in reply to RCPT\n    TO command)\n\n<b@example.net>: mailbox full\n");
+        let r = scan(&l);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].lines, vec![2, 3, 4]);
+        assert_eq!(r[1].addr.as_deref(), Some("b@example.net"));
+    }
+
+    #[test]
+    fn transcript_ties_reply_to_rcpt() {
+        let l = v(">>> MAIL From:<s@example.org>\n<<< 250 ok\n>>> RCPT To:<a@example.net>\n<<< 550 5.1.1 <a@example.net>... User unknown\n");
+        let r = transcript(&l);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].0.addr.as_deref(), Some("a@example.net"));
+    }
+
+    #[test]
+    fn remote_is_found() {
+        assert_eq!(
+            remote_mta("host mx.example.net[192.0.2.9] said: 550").as_deref(),
+            Some("mx.example.net")
+        );
+    }
+}
