@@ -94,12 +94,10 @@ pub fn recipient_json(
             "recipient": r.recipient,
             "action": r.action,
             "status": r.status,
-            "status_inferred": r.status_inferred,
             "reply_code": r.reply_code,
             "reason": r.reason,
             "severity": if r.hard { "hard" } else { "soft" },
             "acts": r.acts,
-            "stage": r.stage,
             "kb": r.kb,
             "remote_mta": r.remote_mta,
             "diagnostic": r.diagnostic,
@@ -184,11 +182,7 @@ fn print_human(
                 codes.push(c.to_string());
             }
             if let Some(s) = &r.status {
-                codes.push(if r.status_inferred {
-                    format!("{s}?")
-                } else {
-                    s.clone()
-                });
+                codes.push(s.clone());
             }
             writeln!(
                 out,

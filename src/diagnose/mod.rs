@@ -67,10 +67,9 @@ pub struct RecipientDiagnosis {
     /// DSN action: failed, delayed, delivered, relayed, expanded.
     pub action: Option<String>,
     /// Enhanced status code (`5.1.1`). When the bounce states none, the class
-    /// alone as `X.0.0` and `status_inferred` is set.
+    /// alone as `X.0.0` (RFC 3463: only the class is known), inferred from the
+    /// reply code or the action.
     pub status: Option<String>,
-    /// True when `status` was not stated but inferred from the reply code or action.
-    pub status_inferred: bool,
     /// SMTP reply code (`550`).
     pub reply_code: Option<u16>,
     /// Classification.
@@ -87,8 +86,6 @@ pub struct RecipientDiagnosis {
     pub kb: Vec<String>,
     /// Input lines that led to the conclusions.
     pub evidence: Vec<Evidence>,
-    /// SMTP stage of the refusal, when the bounce says (`rcpt`, `data`, ...).
-    pub stage: Option<&'static str>,
 }
 
 /// Values the remediation wizard can be prefilled with.
@@ -359,16 +356,6 @@ fn domain_of(addr: &str) -> Option<String> {
     addr.rsplit_once('@')
         .map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase())
         .filter(|d| d.contains('.'))
-}
-
-fn stage_name(s: Stage) -> &'static str {
-    match s {
-        Stage::Connect => "connect",
-        Stage::Helo => "helo",
-        Stage::Mail => "mail",
-        Stage::Rcpt => "rcpt",
-        Stage::Data => "data",
-    }
 }
 
 /// A recipient before classification.
@@ -643,7 +630,6 @@ fn diagnose_message(
                 recipient: first_address(&from),
                 action: None,
                 status: None,
-                status_inferred: false,
                 reply_code: None,
                 reason: Reason::Vacation,
                 hard: false,
@@ -652,7 +638,6 @@ fn diagnose_message(
                 diagnostic: None,
                 kb: Vec::new(),
                 evidence: Vec::new(),
-                stage: None,
             }]
         } else {
             Vec::new()
@@ -688,7 +673,6 @@ fn feedback_recipient(addr: Option<String>, evidence: Vec<Evidence>) -> Recipien
         recipient: addr,
         action: None,
         status: None,
-        status_inferred: false,
         reply_code: None,
         reason: Reason::Feedback,
         hard: false,
@@ -697,7 +681,6 @@ fn feedback_recipient(addr: Option<String>, evidence: Vec<Evidence>) -> Recipien
         diagnostic: None,
         kb: Vec::new(),
         evidence,
-        stage: None,
     }
 }
 
@@ -937,7 +920,6 @@ fn finish(d: Draft, kb: &KnowledgeBase, prefill: &mut Prefill) -> RecipientDiagn
         recipient: d.addr.map(|a| sanitize(&a)),
         action: d.action.map(|a| sanitize(&a)),
         status,
-        status_inferred: inferred,
         reply_code: reply,
         reason,
         hard: reason.is_hard(permanent),
@@ -946,6 +928,5 @@ fn finish(d: Draft, kb: &KnowledgeBase, prefill: &mut Prefill) -> RecipientDiagn
         diagnostic,
         kb: ids,
         evidence,
-        stage: stage.map(stage_name),
     }
 }
