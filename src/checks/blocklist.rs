@@ -489,9 +489,9 @@ fn build_report(
     results: &[ListResult],
 ) -> CheckReport {
     let what = if kind == CheckKind::Blocklist {
-        "IP"
+        "an IP address"
     } else {
-        "domain"
+        "a domain"
     };
     let subjects_text = subjects
         .iter()
@@ -547,7 +547,7 @@ fn build_report(
                 x.list.zone.ends_with("spamhaus.org") && matches!(a.octets()[3], 10 | 11)
             }) {
                 pbl = true;
-                line.push_str("; this is a policy listing, not a spam accusation: send through your ISP's smart host");
+                line.push_str("; this is a policy listing, not a spam accusation");
             }
             r.details.push(line);
             r.commands.push(dns.dig(&x.query_name, Kind::A));
@@ -637,7 +637,7 @@ fn build_report(
             r.fix.push("Spamhaus PBL: this address is end-user/dynamic space. Send mail through your ISP's or provider's smart host (authenticated relay) instead of directly; only a static IP running a real mail server may request removal at https://check.spamhaus.org/".into());
         }
         r.fix.push(format!(
-            "find and stop the cause first (infected machine, open relay, compromised account or web form, bad list hygiene); a {what} that is delisted while the cause remains is listed again"
+            "find and stop the cause first (infected machine, open relay, compromised account or web form, bad list hygiene); {what} that is delisted while the cause remains is listed again"
         ));
         r.fix.push("then request removal at each list's delisting page (in the details); some lists expire on their own".into());
         r.fix
