@@ -29,14 +29,13 @@ fn search_help_and_quit() {
     let mut t = start(100, 30, &config);
     t.wait_for("Search", DEADLINE);
     t.send_str("relay access denied");
-    t.wait_for("relay access denied", DEADLINE);
-    let screen = t.wait_for("Results", DEADLINE);
-    assert!(
-        screen.contains("Relay access denied"),
-        "entry listed:\n{screen}"
-    );
-    // The detail pane shows the entry's steps.
-    t.wait_for("SMTP AUTH", DEADLINE);
+    t.try_wait_until(DEADLINE, |s| {
+        s.contains("relay access denied")
+            && s.contains("Results")
+            && s.matches("Relay access denied").count() >= 2
+            && s.contains("Steps")
+    })
+    .unwrap_or_else(|s| panic!("entry and its steps not shown:\n{s}"));
     // Enter moves to the list, where letters are commands.
     t.send_str(keys::ENTER);
     t.send_str("?");
@@ -57,12 +56,13 @@ fn code_search_and_empty_results() {
     t.wait_for("Search", DEADLINE);
     t.send_str("5.1.1");
     // The best match for a code lists that code in its detail.
-    let screen = t.wait_for("Results", DEADLINE);
-    let codes = screen
-        .lines()
-        .find(|l| l.contains("Codes:"))
-        .unwrap_or_else(|| panic!("no Codes line:\n{screen}"));
-    assert!(codes.contains("5.1.1"), "{codes}");
+    // (Poll for the whole condition: a frame may be read half-drawn.)
+    t.try_wait_until(DEADLINE, |s| {
+        s.contains("Results")
+            && s.lines()
+                .any(|l| l.contains("Codes:") && l.contains("5.1.1"))
+    })
+    .unwrap_or_else(|s| panic!("no entry with code 5.1.1 in the detail:\n{s}"));
     t.send_str("\x15"); // Ctrl+U clears the search
     t.send_str("zzqqxx");
     t.wait_for("No entries match", DEADLINE);
@@ -75,7 +75,17 @@ fn code_search_and_empty_results() {
 fn mouse_click_selects_a_row() {
     let config = tempfile::tempdir().unwrap();
     let mut t = start(100, 30, &config);
-    let screen = t.wait_for("Entries", DEADLINE);
+    // Wait for the list's third row and the detail to be drawn (a frame may be
+    // read half-drawn).
+    let screen = t
+        .try_wait_until(DEADLINE, |s| {
+            s.contains("Entries")
+                && s.lines()
+                    .nth(6)
+                    .is_some_and(|l| l.chars().nth(10).is_some_and(|c| c != ' '))
+                && s.lines().last().is_some_and(|l| l.contains("help"))
+        })
+        .unwrap_or_else(|s| panic!("list not drawn:\n{s}"));
     // The third row of the list (screen row 7, 1-based): read its title, click it,
     // and expect the detail pane to show that entry.
     let row = 6;
