@@ -152,10 +152,25 @@ fn build(args: &CheckArgs, resolver: Option<&str>) -> Result<(Target, Settings),
         .as_deref()
         .map(|d| host_name("--domain", d))
         .transpose()?;
+    // --mx is taken loosely: a bad HELO name (`localhost`, `mail`, an address
+    // literal) is exactly what the HELO check is there to report.
     target.mail_host = args
         .mx
         .as_deref()
-        .map(|h| host_name("--mx", h))
+        .map(|h| {
+            let n = h.trim().trim_end_matches('.').to_ascii_lowercase();
+            let ok = !n.is_empty()
+                && n.len() <= 253
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-_[]:".contains(c));
+            if ok {
+                Ok(n)
+            } else {
+                Err(format!(
+                    "--mx: `{h}` is not a host name (example: mail.example.com)"
+                ))
+            }
+        })
         .transpose()?;
     if let Some(s) = &args.smtp {
         relay::parse_smtp_target(s).map_err(|e| format!("--smtp: {e}"))?;
@@ -495,6 +510,14 @@ mod tests {
         assert!(build(&a, Some("dns.example"))
             .unwrap_err()
             .starts_with("--resolver"));
+        a.mx = Some("localhost".into());
+        assert_eq!(
+            build(&a, None).unwrap().0.mail_host.as_deref(),
+            Some("localhost")
+        );
+        a.mx = Some("mail server".into());
+        assert!(build(&a, None).unwrap_err().starts_with("--mx"));
+        a.mx = None;
         a.smtp = Some("mx.example.com:notaport".into());
         assert!(build(&a, None).unwrap_err().starts_with("--smtp"));
         a.smtp = None;
