@@ -599,3 +599,161 @@ fn cursor_stays_inside_the_list() {
     w.select(100);
     assert_eq!(w.selected, w.steps.len() - 1);
 }
+
+// The wizard pane of the interface, driven through `Model::update` with no terminal.
+mod pane {
+    use super::*;
+    use bounce_doctor::tui::model::{Action, Command, Effect, Model, Pane};
+    use bounce_doctor::tui::theme::Theme;
+    use ratatui::layout::Rect;
+    use std::sync::Arc;
+
+    fn model() -> Model {
+        let kb = KnowledgeBase::from_entries(
+            vec![entry(
+                "pane-entry",
+                Reason::AuthFailure,
+                vec![CheckKind::Spf],
+                vec!["Fix SPF"],
+            )],
+            vec![],
+        );
+        Model::new(Arc::new(kb), Theme::plain(), Rect::new(0, 0, 120, 40))
+    }
+
+    fn cmd(m: &mut Model, c: Command) -> Vec<Effect> {
+        m.update(Action::Command(c))
+    }
+
+    fn typed(m: &mut Model, s: &str) {
+        for c in s.chars() {
+            m.update(Action::Insert(c));
+        }
+    }
+
+    fn wiz(m: &Model) -> &Wizard {
+        &m.wizard.as_ref().unwrap().wizard
+    }
+
+    #[test]
+    fn w_on_an_entry_opens_the_wizard_and_enter_runs_checks() {
+        let mut m = model();
+        cmd(&mut m, Command::NextFocus); // search → list
+        assert!(cmd(&mut m, Command::StartWizard).is_empty());
+        assert_eq!(m.pane, Pane::Wizard);
+        assert_eq!(wiz(&m).steps[0].title, "Steps for Title of pane-entry");
+        assert_eq!(wiz(&m).steps[1].check_kind(), Some(CheckKind::Spf));
+
+        // Letters go into the focused field, not the search.
+        typed(&mut m, "192.0.2.300");
+        let effects = cmd(&mut m, Command::Open);
+        assert!(effects.is_empty());
+        assert!(wiz(&m).error_for(Field::Ips).is_some());
+        assert!(m.query.is_empty());
+        for _ in 0..3 {
+            cmd(&mut m, Command::DeleteChar);
+        }
+        typed(&mut m, "10");
+        cmd(&mut m, Command::NextFocus);
+        m.update(Action::Paste("example.com\n".into()));
+        assert_eq!(wiz(&m).inputs.domain, "example.com");
+
+        let effects = cmd(&mut m, Command::Open);
+        assert_eq!(wiz(&m).phase, Phase::Steps);
+        let runs: Vec<_> = effects
+            .iter()
+            .map(|e| match e {
+                Effect::RunCheck(r) => r.clone(),
+                other => panic!("unexpected effect {other:?}"),
+            })
+            .collect();
+        assert_eq!(runs[0].kind, CheckKind::Spf);
+        assert!(runs.iter().all(|r| r.target.ips.len() == 1));
+        assert!(m.busy(), "running checks show the spinner");
+
+        // Results come back as actions; stale ones are ignored.
+        let spf = runs[0].clone();
+        m.update(Action::CheckFinished {
+            step: spf.step,
+            run: spf.run,
+            report: report(CheckKind::Spf, Status::Fail, "SPF fails"),
+        });
+        assert_eq!(wiz(&m).steps[spf.step].outcome(), Outcome::Fail);
+
+        // Esc on a running step cancels that check only.
+        cmd(&mut m, Command::Down);
+        cmd(&mut m, Command::Down);
+        let sel = wiz(&m).selected;
+        let run = runs.iter().find(|r| r.step == sel).unwrap().run;
+        assert_eq!(cmd(&mut m, Command::Back), vec![Effect::CancelCheck(run)]);
+        assert_eq!(wiz(&m).steps[sel].outcome(), Outcome::CouldNotCheck);
+        assert_eq!(wiz(&m).phase, Phase::Steps);
+        // r runs it again.
+        match cmd(&mut m, Command::RerunStep).as_slice() {
+            [Effect::RunCheck(r)] => assert_eq!(r.step, sel),
+            other => panic!("{other:?}"),
+        }
+        // Space ticks only checklist items.
+        cmd(&mut m, Command::Home);
+        cmd(&mut m, Command::TickStep);
+        assert_eq!(wiz(&m).steps[0].outcome(), Outcome::Done);
+
+        // Summary, export and copy.
+        cmd(&mut m, Command::ShowSummary);
+        assert_eq!(wiz(&m).phase, Phase::Summary);
+        match cmd(&mut m, Command::ExportReport).as_slice() {
+            [Effect::ExportReport { path, markdown }] => {
+                let name = path.display().to_string();
+                assert!(name.starts_with("bounce-doctor-report-") && name.ends_with(".md"));
+                assert!(markdown.contains("SPF fails"));
+            }
+            other => panic!("{other:?}"),
+        }
+        m.update(Action::ReportExported {
+            path: "r.md".into(),
+            result: Ok(()),
+        });
+        assert!(m
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Report written to r.md"));
+        match cmd(&mut m, Command::CopyEntry).as_slice() {
+            [Effect::CopyToClipboard(md)] => assert!(md.starts_with("# bounce-doctor")),
+            other => panic!("{other:?}"),
+        }
+        m.update(Action::Copied {
+            text: "x".into(),
+            result: Ok(()),
+        });
+        assert!(m
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Copied the report"));
+
+        // Back to the steps, back to the inputs (cancelling what still runs), close.
+        cmd(&mut m, Command::Back);
+        assert_eq!(wiz(&m).phase, Phase::Steps);
+        cmd(&mut m, Command::Home);
+        let cancels = cmd(&mut m, Command::Back);
+        assert_eq!(wiz(&m).phase, Phase::Inputs);
+        assert!(cancels.iter().all(|e| matches!(e, Effect::CancelCheck(_))));
+        assert!(!cancels.is_empty());
+        assert!(!m.busy());
+        cmd(&mut m, Command::Back);
+        assert_eq!(m.pane, Pane::Browse);
+    }
+
+    #[test]
+    fn w_from_the_search_box_opens_an_empty_wizard() {
+        let mut m = model();
+        // In the search box `w` is text; the command still works when bound elsewhere.
+        cmd(&mut m, Command::StartWizard);
+        assert_eq!(m.pane, Pane::Wizard);
+        assert!(wiz(&m).context.entries.is_empty());
+        assert_eq!(wiz(&m).steps[0].check_kind(), Some(CheckKind::Blocklist));
+    }
+}

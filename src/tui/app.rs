@@ -8,6 +8,7 @@ use super::model::{Action, DiagnoseFailure, Effect, Model};
 use super::theme::Theme;
 use super::view;
 use super::Options;
+use crate::checks::{CheckReport, Settings, Status};
 use crate::diagnose::MAX_INPUT;
 use crate::knowledge::KnowledgeBase;
 use crossterm::event::{
@@ -22,13 +23,15 @@ use futures::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::Terminal;
+use std::collections::HashMap;
 use std::io::{self, IsTerminal, Stdout};
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::ThreadId;
 use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
 
 /// How long the clipboard may take to answer.
 const CLIPBOARD_TIMEOUT: Duration = Duration::from_secs(5);
@@ -36,6 +39,11 @@ const CLIPBOARD_TIMEOUT: Duration = Duration::from_secs(5);
 const FILE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one diagnosis may take.
 const DIAGNOSE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest a whole wizard check may take, whatever its own timeouts say: a
+/// backstop so a step can never spin forever.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long writing a report file may take.
+const EXPORT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Interval of the tick that animates spinners and expires messages.
 const TICK: Duration = Duration::from_millis(200);
 
@@ -99,6 +107,22 @@ pub fn run(options: Options) -> i32 {
         );
         return 2;
     }
+    // A bad --resolver is reported before the terminal is taken over.
+    let settings = match options
+        .resolver
+        .as_deref()
+        .map(crate::checks::parse_resolver)
+    {
+        None => Settings::default(),
+        Some(Ok(addr)) => Settings {
+            resolver: Some(addr),
+            ..Settings::default()
+        },
+        Some(Err(e)) => {
+            eprintln!("error: --resolver: {e}");
+            return 2;
+        }
+    };
     let kb = Arc::new(KnowledgeBase::load_default(&options.knowledge_dirs));
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -121,7 +145,7 @@ pub fn run(options: Options) -> i32 {
             return 2;
         }
     };
-    let code = rt.block_on(event_loop(&mut terminal, kb, options));
+    let code = rt.block_on(event_loop(&mut terminal, kb, options, settings));
     drop(guard);
     match code {
         Ok(()) => 0,
@@ -137,6 +161,10 @@ struct Runner {
     tx: UnboundedSender<Action>,
     kb: Arc<KnowledgeBase>,
     clipboard: Clipboard,
+    /// How wizard checks reach the network (`--resolver`).
+    settings: Settings,
+    /// Cancellation tokens of running wizard checks, by run id.
+    checks: Arc<Mutex<HashMap<u64, CancellationToken>>>,
 }
 
 impl Runner {
@@ -190,6 +218,50 @@ impl Runner {
                     let _ = tx.send(Action::Diagnosed { request, result });
                 });
             }
+            Effect::RunCheck(req) => {
+                let token = CancellationToken::new();
+                lock(&self.checks).insert(req.run, token.clone());
+                let checks = self.checks.clone();
+                let settings = self.settings.clone();
+                tokio::spawn(async move {
+                    let (kind, run, step) = (req.kind, req.run, req.step);
+                    let job = tokio::spawn(async move {
+                        crate::checks::run(kind, &req.target, &settings, token).await
+                    });
+                    let report = match tokio::time::timeout(CHECK_TIMEOUT, job).await {
+                        Ok(Ok(report)) => report,
+                        Ok(Err(join)) => CheckReport::new(
+                            kind,
+                            Status::Error,
+                            format!("the check failed unexpectedly: {}", panic_text(join)),
+                        ),
+                        Err(_) => CheckReport::new(
+                            kind,
+                            Status::Error,
+                            format!(
+                                "no result within {} seconds: could not check",
+                                CHECK_TIMEOUT.as_secs()
+                            ),
+                        ),
+                    };
+                    lock(&checks).remove(&run);
+                    let _ = tx.send(Action::CheckFinished { step, run, report });
+                });
+            }
+            Effect::CancelCheck(run) => {
+                if let Some(token) = lock(&self.checks).remove(&run) {
+                    token.cancel();
+                }
+            }
+            Effect::ExportReport { path, markdown } => {
+                tokio::spawn(async move {
+                    let result =
+                        tokio::time::timeout(EXPORT_TIMEOUT, write_report(path.clone(), markdown))
+                            .await
+                            .unwrap_or_else(|_| Err("writing took too long".into()));
+                    let _ = tx.send(Action::ReportExported { path, result });
+                });
+            }
             Effect::LoadFile(path) => {
                 tokio::spawn(async move {
                     let result = tokio::time::timeout(FILE_TIMEOUT, read_limited(path.clone()))
@@ -201,6 +273,26 @@ impl Runner {
         }
         true
     }
+}
+
+/// Lock a mutex, recovering the data if a panicking task poisoned it.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Write a wizard report. Refuses to overwrite an existing file.
+pub async fn write_report(path: PathBuf, markdown: String) -> Result<(), String> {
+    use tokio::io::AsyncWriteExt;
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .await
+        .map_err(|e| e.to_string())?;
+    file.write_all(markdown.as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
+    file.flush().await.map_err(|e| e.to_string())
 }
 
 fn panic_text(e: tokio::task::JoinError) -> String {
@@ -259,6 +351,7 @@ async fn event_loop(
     terminal: &mut Term,
     kb: Arc<KnowledgeBase>,
     options: Options,
+    settings: Settings,
 ) -> io::Result<()> {
     let size = terminal.size()?;
     let mut model = Model::new(
@@ -271,6 +364,8 @@ async fn event_loop(
         tx,
         kb,
         clipboard: Clipboard::start(),
+        settings,
+        checks: Arc::new(Mutex::new(HashMap::new())),
     };
     let mut effects = match options.paste_file {
         Some(path) => model.open_file(path),

@@ -19,6 +19,12 @@ pub enum Context {
     Paste,
     /// A popup (help, knowledge problems) is open.
     Popup,
+    /// Wizard input fields: letters are typed into the focused field.
+    WizardInputs,
+    /// Wizard step list.
+    WizardSteps,
+    /// Wizard summary.
+    WizardSummary,
 }
 
 impl Context {
@@ -30,15 +36,21 @@ impl Context {
             Context::Browse => "Result list and detail",
             Context::Paste => "Paste pane",
             Context::Popup => "Popups",
+            Context::WizardInputs => "Wizard inputs",
+            Context::WizardSteps => "Wizard steps",
+            Context::WizardSummary => "Wizard summary",
         }
     }
 
     /// Every context, in help order.
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::Search,
         Context::Browse,
         Context::Paste,
+        Context::WizardInputs,
+        Context::WizardSteps,
+        Context::WizardSummary,
         Context::Popup,
     ];
 }
@@ -164,7 +176,7 @@ const fn b(
 }
 
 use Command as C;
-use Context::{Browse, Global, Paste, Popup, Search};
+use Context::{Browse, Global, Paste, Popup, Search, WizardInputs, WizardSteps, WizardSummary};
 
 /// Every key binding of the interface.
 pub static BINDINGS: &[Binding] = &[
@@ -415,6 +427,179 @@ pub static BINDINGS: &[Binding] = &[
         "",
     ),
     b(&[key(KeyCode::PageUp)], C::PageUp, "Page up", Popup, ""),
+    // Wizard inputs.
+    b(
+        &[key(KeyCode::Enter)],
+        C::Open,
+        "Check the inputs and run the checks",
+        WizardInputs,
+        "run checks",
+    ),
+    b(
+        &[key(KeyCode::Tab), key(KeyCode::Down)],
+        C::NextFocus,
+        "Next field",
+        WizardInputs,
+        "next field",
+    ),
+    b(
+        &[key(KeyCode::BackTab), key(KeyCode::Up)],
+        C::PrevFocus,
+        "Previous field",
+        WizardInputs,
+        "",
+    ),
+    b(
+        &[key(KeyCode::Backspace)],
+        C::DeleteChar,
+        "Delete the last character",
+        WizardInputs,
+        "",
+    ),
+    b(
+        &[ctrl('u')],
+        C::ClearQuery,
+        "Clear the field",
+        WizardInputs,
+        "",
+    ),
+    b(
+        &[key(KeyCode::Esc)],
+        C::Back,
+        "Close the wizard",
+        WizardInputs,
+        "close",
+    ),
+    // Wizard steps.
+    b(
+        &[ch('j'), key(KeyCode::Down)],
+        C::Down,
+        "Next step",
+        WizardSteps,
+        "",
+    ),
+    b(
+        &[ch('k'), key(KeyCode::Up)],
+        C::Up,
+        "Previous step",
+        WizardSteps,
+        "",
+    ),
+    b(
+        &[key(KeyCode::Home), ch('g')],
+        C::Home,
+        "First step",
+        WizardSteps,
+        "",
+    ),
+    b(
+        &[key(KeyCode::End), ch('G')],
+        C::End,
+        "Last step",
+        WizardSteps,
+        "",
+    ),
+    b(
+        &[key(KeyCode::PageDown)],
+        C::PageDown,
+        "Scroll the step's details down",
+        WizardSteps,
+        "",
+    ),
+    b(
+        &[key(KeyCode::PageUp)],
+        C::PageUp,
+        "Scroll the step's details up",
+        WizardSteps,
+        "",
+    ),
+    b(
+        &[ch(' ')],
+        C::TickStep,
+        "Tick or untick the selected checklist item",
+        WizardSteps,
+        "tick",
+    ),
+    b(
+        &[ch('s')],
+        C::SkipStep,
+        "Skip the selected step (cancels it if running)",
+        WizardSteps,
+        "skip",
+    ),
+    b(
+        &[ch('r')],
+        C::RerunStep,
+        "Run the selected check again",
+        WizardSteps,
+        "rerun",
+    ),
+    b(
+        &[key(KeyCode::Enter)],
+        C::ShowSummary,
+        "Show the summary",
+        WizardSteps,
+        "summary",
+    ),
+    b(
+        &[key(KeyCode::Esc), ch('b')],
+        C::Back,
+        "Cancel the selected running check; otherwise back to the inputs",
+        WizardSteps,
+        "cancel/back",
+    ),
+    b(&[ch('q')], C::Quit, "Quit", WizardSteps, "quit"),
+    // Wizard summary.
+    b(
+        &[ch('e')],
+        C::ExportReport,
+        "Write the report to ./bounce-doctor-report-<time>.md",
+        WizardSummary,
+        "export",
+    ),
+    b(
+        &[ch('y')],
+        C::CopyEntry,
+        "Copy the report as Markdown",
+        WizardSummary,
+        "copy",
+    ),
+    b(
+        &[ch('j'), key(KeyCode::Down)],
+        C::Down,
+        "Scroll down",
+        WizardSummary,
+        "",
+    ),
+    b(
+        &[ch('k'), key(KeyCode::Up)],
+        C::Up,
+        "Scroll up",
+        WizardSummary,
+        "",
+    ),
+    b(
+        &[key(KeyCode::PageDown)],
+        C::PageDown,
+        "Page down",
+        WizardSummary,
+        "",
+    ),
+    b(
+        &[key(KeyCode::PageUp)],
+        C::PageUp,
+        "Page up",
+        WizardSummary,
+        "",
+    ),
+    b(
+        &[key(KeyCode::Esc), ch('b')],
+        C::Back,
+        "Back to the steps",
+        WizardSummary,
+        "steps",
+    ),
+    b(&[ch('q')], C::Quit, "Quit", WizardSummary, "quit"),
 ];
 
 /// The command bound to `ev` in `ctx` (falling back to global bindings).
@@ -434,7 +619,8 @@ pub fn action_for(ctx: Context, ev: &KeyEvent) -> Option<Action> {
     if ev.kind == KeyEventKind::Release {
         return None;
     }
-    if ctx == Search {
+    // Where text is typed, plain characters are text, not commands.
+    if ctx == Search || ctx == WizardInputs {
         if let KeyCode::Char(c) = ev.code {
             if !ev
                 .modifiers

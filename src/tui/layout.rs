@@ -94,6 +94,8 @@ pub fn areas(area: Rect, model: &Model) -> Areas {
                 a.detail = Rect::new(body.x, body.y, 0, 0);
             }
         }
+        // The wizard draws inside `body` (its own split lives in its view).
+        Pane::Wizard => {}
         Pane::Paste => {
             let parts = rows(main, &[1, 0]);
             a.paste_header = parts[0];

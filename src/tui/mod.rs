@@ -10,6 +10,7 @@ pub mod model;
 pub mod text;
 pub mod theme;
 pub mod view;
+pub mod wizard_pane;
 
 use std::path::PathBuf;
 

@@ -8,8 +8,11 @@ use super::layout::{self, Areas};
 use super::text;
 use super::theme::Theme;
 use super::view;
+pub use super::wizard_pane::WizardPane;
+use crate::checks::CheckReport;
 use crate::diagnose::{InputError, MessageDiagnosis, RecipientDiagnosis, MAX_INPUT};
 use crate::knowledge::{Entry, Index, KnowledgeBase};
+use crate::wizard::{Phase, RunRequest};
 use ratatui::layout::Rect;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -58,6 +61,16 @@ pub enum Command {
     PasteClipboard,
     /// Start the remediation wizard from the selected entry or diagnosis.
     StartWizard,
+    /// Wizard: skip the selected step (cancels it when running).
+    SkipStep,
+    /// Wizard: run the selected check again.
+    RerunStep,
+    /// Wizard: tick or untick the selected checklist item.
+    TickStep,
+    /// Wizard: show the summary.
+    ShowSummary,
+    /// Wizard: write the report as a Markdown file.
+    ExportReport,
 }
 
 /// Everything that can happen to the model: user input and effect results.
@@ -105,6 +118,22 @@ pub enum Action {
         /// The diagnosis or why the input was refused.
         result: Result<Vec<MessageDiagnosis>, DiagnoseFailure>,
     },
+    /// Result of [`Effect::RunCheck`].
+    CheckFinished {
+        /// Wizard step.
+        step: usize,
+        /// The attempt this answers; answers of cancelled attempts are ignored.
+        run: u64,
+        /// What the check found.
+        report: CheckReport,
+    },
+    /// Result of [`Effect::ExportReport`].
+    ReportExported {
+        /// The file.
+        path: PathBuf,
+        /// `Err(reason)` when it could not be written.
+        result: Result<(), String>,
+    },
     /// Result of [`Effect::LoadFile`].
     FileLoaded {
         /// The file.
@@ -143,6 +172,17 @@ pub enum Effect {
     },
     /// Read a file; answer with [`Action::FileLoaded`].
     LoadFile(PathBuf),
+    /// Run a wizard check with the app's settings; answer with [`Action::CheckFinished`].
+    RunCheck(RunRequest),
+    /// Cancel the wizard check with this run id (its answer is then ignored).
+    CancelCheck(u64),
+    /// Write the wizard report; answer with [`Action::ReportExported`].
+    ExportReport {
+        /// Where to write it.
+        path: PathBuf,
+        /// The report.
+        markdown: String,
+    },
 }
 
 /// The top-level pane.
@@ -152,6 +192,8 @@ pub enum Pane {
     Browse,
     /// Paste a bounce and see the diagnosis.
     Paste,
+    /// The remediation wizard.
+    Wizard,
 }
 
 /// Which part of the browse pane has the keyboard.
@@ -308,6 +350,10 @@ pub struct Model {
     pub paste: PasteState,
     /// Ticks since start.
     pub tick: u64,
+    /// The remediation wizard, once opened.
+    pub wizard: Option<WizardPane>,
+    /// What the pending clipboard copy holds, for the status message.
+    pub(super) copy_what: &'static str,
     next_request: u64,
 }
 
@@ -344,6 +390,8 @@ impl Model {
             message: None,
             paste: PasteState::default(),
             tick: 0,
+            wizard: None,
+            copy_what: "the entry",
             next_request: 0,
         };
         m.search();
@@ -378,6 +426,11 @@ impl Model {
     /// The context of the pane under any popup (the help lists it first).
     pub fn pane_context(&self) -> Context {
         match (self.pane, self.focus) {
+            (Pane::Wizard, _) => match self.wizard.as_ref().map(|p| p.wizard.phase) {
+                Some(Phase::Inputs) | None => Context::WizardInputs,
+                Some(Phase::Steps) => Context::WizardSteps,
+                Some(Phase::Summary) => Context::WizardSummary,
+            },
             (Pane::Paste, _) => Context::Paste,
             (Pane::Browse, Focus::Search) => Context::Search,
             (Pane::Browse, _) => Context::Browse,
@@ -393,10 +446,10 @@ impl Model {
 
     /// Whether some work is running (the view shows a spinner).
     pub fn busy(&self) -> bool {
-        self.paste.busy()
+        self.paste.busy() || self.wizard_busy()
     }
 
-    fn say(&mut self, level: Level, text: impl Into<String>) {
+    pub(super) fn say(&mut self, level: Level, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
             level,
@@ -477,12 +530,28 @@ impl Model {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Command(c) => self.command(c),
+            Action::Insert(c) if self.pane == Pane::Wizard => {
+                self.wizard_insert(c);
+                Vec::new()
+            }
             Action::Insert(c) => {
                 self.query.push(c);
                 self.search();
                 Vec::new()
             }
+            Action::Paste(s) if self.pane == Pane::Wizard && self.popup.is_none() => {
+                self.wizard_paste(&s);
+                Vec::new()
+            }
             Action::Paste(s) => self.pasted(s),
+            Action::CheckFinished { step, run, report } => {
+                self.wizard_check_finished(step, run, report);
+                Vec::new()
+            }
+            Action::ReportExported { path, result } => {
+                self.wizard_exported(path, result);
+                Vec::new()
+            }
             Action::Click { column, row } => {
                 self.click(column, row);
                 Vec::new()
@@ -507,14 +576,19 @@ impl Model {
             Action::ClipboardRead(result) => self.clipboard_read(result),
             Action::Copied { text, result } => match result {
                 Ok(()) => {
-                    self.say(Level::Ok, "Copied the entry to the clipboard as Markdown");
+                    let what = self.copy_what;
+                    self.say(
+                        Level::Ok,
+                        format!("Copied {what} to the clipboard as Markdown"),
+                    );
                     Vec::new()
                 }
                 Err(reason) => {
                     self.say(
                         Level::Warn,
                         format!(
-                            "Sent the entry to the terminal's clipboard (OSC 52): no system clipboard ({})",
+                            "Sent {} to the terminal's clipboard (OSC 52): no system clipboard ({})",
+                            self.copy_what,
                             text::sanitize(&reason)
                         ),
                     );
@@ -581,6 +655,7 @@ impl Model {
             _ => match self.pane {
                 Pane::Browse => return self.browse_command(c),
                 Pane::Paste => return self.paste_command(c),
+                Pane::Wizard => return self.wizard_command(c),
             },
         }
         Vec::new()
@@ -662,6 +737,7 @@ impl Model {
             Command::CopyEntry => match self.selected_entry() {
                 Some(e) => {
                     let md = KnowledgeBase::to_markdown(e);
+                    self.copy_what = "the entry";
                     self.say(Level::Info, "Copying…");
                     return vec![Effect::CopyToClipboard(md)];
                 }
@@ -673,13 +749,9 @@ impl Model {
         Vec::new()
     }
 
-    /// Hook for the remediation wizard (`w`), from the selected entry or diagnosis.
+    /// Open the remediation wizard (`w`), from the selected entry or diagnosis.
     fn start_wizard(&mut self) -> Vec<Effect> {
-        self.say(
-            Level::Warn,
-            "The remediation wizard is not part of this build",
-        );
-        Vec::new()
+        self.open_wizard()
     }
 
     fn paste_command(&mut self, c: Command) -> Vec<Effect> {
@@ -880,6 +952,8 @@ impl Model {
                     }
                 }
             }
+            // The wizard is keyboard-driven; clicks only close popups (above).
+            Pane::Wizard => {}
         }
     }
 
@@ -905,6 +979,13 @@ impl Model {
                 } else if layout::contains(a.paste_summary, column, row) {
                     self.paste_command(if down { Command::Down } else { Command::Up });
                 }
+            }
+            Pane::Wizard => {
+                self.wizard_command(if down {
+                    Command::PageDown
+                } else {
+                    Command::PageUp
+                });
             }
         }
     }

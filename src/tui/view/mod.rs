@@ -8,6 +8,7 @@ pub mod list;
 pub mod paste;
 pub mod search;
 pub mod status;
+pub mod wizard;
 
 use super::model::{Model, Pane};
 use super::theme::Theme;
@@ -31,6 +32,7 @@ pub fn render(frame: &mut Frame, model: &Model) {
             detail::render(frame, model, &a);
         }
         Pane::Paste => paste::render(frame, model, &a),
+        Pane::Wizard => wizard::render(frame, model, &a),
     }
     status::render(frame, model, a.status);
     if let Some(popup) = model.popup {

@@ -1,0 +1,186 @@
+//! End-to-end: the real binary in a pseudo-terminal runs the remediation
+//! wizard against a DNS server and an SMTP peer started here on loopback.
+
+#[path = "support/dns_server.rs"]
+mod dns_server;
+#[path = "support/pty.rs"]
+mod pty;
+#[path = "support/smtp_peer.rs"]
+mod smtp_peer;
+
+use dns_server::{zone, DnsServer};
+use pty::{keys, Pty, DEADLINE};
+use smtp_peer::{Script, SmtpPeer};
+use std::path::PathBuf;
+
+fn fixture_kb() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui-kb")
+}
+
+/// The program pointed at our resolver, with no user config and no display.
+fn start(resolver: &str, config: &tempfile::TempDir) -> Pty {
+    Pty::builder()
+        .arg("--knowledge")
+        .arg(fixture_kb())
+        .arg("--resolver")
+        .arg(resolver)
+        .env("XDG_CONFIG_HOME", config.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("NO_COLOR")
+        .size(140, 45)
+        .spawn()
+}
+
+/// The status word drawn after `title` in the step list (the list pane ends at a border).
+fn status_of(screen: &str, title: &str) -> Option<String> {
+    // Only the list pane: the detail pane to its right repeats the selected title.
+    let line = screen
+        .lines()
+        .map(|l| l.split("││").next().unwrap_or(l))
+        .find(|l| l.contains(title))?;
+    let after = &line[line.find(title)? + title.len()..];
+    let cell = after.split('│').next().unwrap_or(after);
+    Some(cell.trim().to_string())
+}
+
+/// Wait until the step row `title` shows `status`.
+fn wait_status(t: &Pty, title: &str, status: &str) -> String {
+    t.try_wait_until(DEADLINE, |s| status_of(s, title).as_deref() == Some(status))
+        .unwrap_or_else(|s| panic!("`{title}` never showed `{status}`:\n{s}"))
+}
+
+/// Move the cursor until the step detail shows `title` (it then appears twice:
+/// in the list and as the detail's heading).
+fn select_step(t: &mut Pty, title: &str) {
+    for _ in 0..30 {
+        if t.screen().matches(title).count() >= 2 {
+            return;
+        }
+        t.send_str("j");
+        let before = t.screen();
+        let _ = t.try_wait_until(std::time::Duration::from_secs(2), |s| s != before);
+    }
+    panic!("could not select `{title}`:\n{}", t.screen());
+}
+
+fn type_text(t: &mut Pty, s: &str) {
+    t.send_str(s);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wizard_runs_blocklist_and_relay_checks_and_summarises() {
+    // 192.0.2.10 is listed in the local copy of zen.spamhaus.org (with the
+    // RFC 5782 test point so the list counts as working).
+    let dns = DnsServer::start(&[zone(
+        "zen.spamhaus.org",
+        "2.0.0.127 A 127.0.0.2\n2.0.0.127 TXT \"test point\"\n\
+         10.2.0.192 A 127.0.0.2\n10.2.0.192 TXT \"Listed in SBL, see https://check.spamhaus.org/\"\n",
+    )])
+    .await;
+    let smtp = SmtpPeer::start(Script::open_relay()).await;
+    let config = tempfile::tempdir().unwrap();
+    let resolver = dns.addr.to_string();
+    let smtp_target = smtp.target();
+
+    // The PTY calls block; run them off the runtime that serves DNS and SMTP.
+    tokio::task::spawn_blocking(move || {
+        let mut t = start(&resolver, &config);
+        t.wait_for("Search", DEADLINE);
+        // Enter leaves the search box for the list, where `w` opens the wizard.
+        t.send_str(keys::ENTER);
+        t.wait_for("next pane", DEADLINE);
+        t.send_str("w");
+        t.wait_for("Remediation wizard: inputs", DEADLINE);
+        t.wait_for("Sending IP(s):", DEADLINE);
+
+        // A bad IP and a bad domain are refused with messages.
+        type_text(&mut t, "300.1.2.3");
+        t.send_str(keys::TAB);
+        type_text(&mut t, "exa mple.com");
+        t.send_str(keys::ENTER);
+        t.wait_for("`300.1.2.3` is not an IPv4 or IPv6 address", DEADLINE);
+        t.wait_for("is not a valid domain", DEADLINE);
+
+        // Fix them: focus went back to the IP field.
+        t.send_str("\x15"); // Ctrl+U clears the field
+        type_text(&mut t, "192.0.2.10");
+        t.wait_gone("is not an IPv4 or IPv6 address", DEADLINE);
+        t.send_str(keys::TAB);
+        t.send_str("\x15");
+        type_text(&mut t, "example.com");
+        t.send_str(keys::TAB);
+        type_text(&mut t, "mail.example.com");
+        t.send_str(keys::TAB);
+        t.send_str(keys::TAB);
+        type_text(&mut t, &smtp_target);
+        t.send_str(keys::ENTER);
+
+        t.wait_for("Remediation wizard: steps", DEADLINE);
+        // The listed IP fails the blocklist step; the scripted open relay fails the relay step.
+        wait_status(&t, "Sending IP on blocklists (DNSBL)", "fail");
+        let screen = wait_status(&t, "Open relay", "fail");
+        // Manual steps wait for a tick.
+        assert_eq!(
+            status_of(&screen, "Virus-infected machines on your network").as_deref(),
+            Some("pending"),
+            "{screen}"
+        );
+
+        // The blocklist step's details show the evidence of the listing.
+        select_step(&mut t, "Sending IP on blocklists (DNSBL)");
+        t.wait_for("Evidence (query → answer)", DEADLINE);
+        t.wait_for("10.2.0.192.zen.spamhaus.org", DEADLINE);
+
+        // Tick a checklist item, skip another step.
+        select_step(&mut t, "Virus-infected machines on your network");
+        t.send_str(" ");
+        wait_status(&t, "Virus-infected machines on your network", "done");
+        select_step(&mut t, "Opt-out links and list hygiene");
+        t.send_str("s");
+        wait_status(&t, "Opt-out links and list hygiene", "skipped");
+
+        // The summary puts the blocklist failure first.
+        t.send_str(keys::ENTER);
+        let screen = t.wait_for("Remediation wizard: summary", DEADLINE);
+        let screen = if screen.contains("Next actions") {
+            screen
+        } else {
+            t.wait_for("Next actions", DEADLINE)
+        };
+        let bl = screen
+            .find("Sending IP on blocklists (DNSBL):")
+            .unwrap_or_else(|| panic!("{screen}"));
+        let relay = screen
+            .find("Open relay:")
+            .unwrap_or_else(|| panic!("{screen}"));
+        assert!(bl < relay, "blocklist before relay:\n{screen}");
+        assert!(screen.contains("What is wrong"), "{screen}");
+        assert!(
+            screen.contains("Who must act: sender's mail admin"),
+            "{screen}"
+        );
+        t.send_str("q");
+        assert_eq!(t.wait_exit(DEADLINE), Some(0));
+        assert!(!t.with_screen(|s| s.alternate_screen()));
+    })
+    .await
+    .unwrap();
+
+    // The relay probe talked to our peer and never sent DATA.
+    let seen = smtp.commands();
+    assert!(seen.iter().any(|c| c.starts_with("RCPT TO:")), "{seen:?}");
+    assert!(
+        !seen.iter().any(|c| c.eq_ignore_ascii_case("DATA")),
+        "{seen:?}"
+    );
+    assert!(dns.queries() > 0);
+}
+
+#[test]
+fn bad_resolver_is_refused_before_the_terminal_is_taken() {
+    let config = tempfile::tempdir().unwrap();
+    let mut t = start("not-an-address", &config);
+    t.wait_for("--resolver", DEADLINE);
+    assert_eq!(t.wait_exit(DEADLINE), Some(2));
+}
