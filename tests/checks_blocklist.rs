@@ -246,6 +246,21 @@ async fn report_status_follows_the_worst_usable_answer() {
         .iter()
         .any(|d| d.contains("pubres.bl.test") && d.contains("DQS")));
 
+    // An allow list that cannot be asked is mentioned, but does not make the
+    // block-list verdict incomplete.
+    let mut lists = pick(&["clean.bl.test"]);
+    lists.push(Blocklist {
+        name: "dead allow list",
+        zone: "dead.bl.test",
+        ..base("list.dnswl.org")
+    });
+    let r = report(&lists, &[CLEAN_IP], &server).await;
+    assert_eq!(r.status, Status::Pass, "{r:#?}");
+    assert!(r
+        .details
+        .iter()
+        .any(|d| d.contains("dead allow list") && d.contains("timeout")));
+
     // Nothing usable at all: an error, not a clean bill of health.
     let r = report(
         &pick(&["dead.bl.test", "refused.bl.test", "world.bl.test"]),

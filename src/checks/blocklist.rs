@@ -503,8 +503,15 @@ fn build_report(
         .iter()
         .filter(|x| matches!(x.verdict, Verdict::Listed { .. }))
         .collect();
-    let unchecked: Vec<&ListResult> = results
+    // Allow lists never decide the verdict: a refusing allow list is mentioned
+    // in the details but does not make the block-list result incomplete.
+    let blocking: Vec<&ListResult> = results
         .iter()
+        .filter(|x| x.list.role == Role::Block)
+        .collect();
+    let unchecked: Vec<&ListResult> = blocking
+        .iter()
+        .copied()
         .filter(|x| {
             matches!(
                 x.verdict,
@@ -512,8 +519,8 @@ fn build_report(
             )
         })
         .collect();
-    let checked = results.len() - unchecked.len();
-    let total = results.len();
+    let checked = blocking.len() - unchecked.len();
+    let total = blocking.len();
 
     r.details.push(format!(
         "asked {} through {}",
@@ -557,10 +564,34 @@ fn build_report(
     for x in results {
         match &x.verdict {
             Verdict::CouldNotCheck { why } => {
-                r.details.push(format!(
-                    "could not check {} on {} ({}): {why}; what to do: {}",
-                    x.subject, x.list.name, x.list.zone, x.list.refused_help
-                ));
+                // Many lists failing the same way (an unreachable resolver) make one line.
+                let same = results
+                    .iter()
+                    .filter(|y| {
+                        y.subject == x.subject
+                            && y.list.refused_help == x.list.refused_help
+                            && matches!(&y.verdict, Verdict::CouldNotCheck { why: w } if w == why)
+                    })
+                    .collect::<Vec<_>>();
+                if same.len() > 3 {
+                    if std::ptr::eq(same[0], x) {
+                        r.details.push(format!(
+                            "could not check {} on {} lists ({}): {why}; what to do: {}",
+                            x.subject,
+                            same.len(),
+                            same.iter()
+                                .map(|y| y.list.zone)
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            x.list.refused_help
+                        ));
+                    }
+                } else {
+                    r.details.push(format!(
+                        "could not check {} on {} ({}): {why}; what to do: {}",
+                        x.subject, x.list.name, x.list.zone, x.list.refused_help
+                    ));
+                }
                 r.commands.push(dns.dig(&x.query_name, Kind::A));
             }
             Verdict::Broken { why } => {
@@ -658,13 +689,13 @@ fn build_report(
     } else if !unchecked.is_empty() {
         r.status = Status::Warn;
         r.summary = format!(
-            "{subjects_text} not listed on the {checked} lookups that worked; {} could not be checked",
+            "{subjects_text} not listed on the {checked} blocklist lookups that worked; {} could not be checked",
             unchecked.len()
         );
         r.fix.push("the lists that could not be checked are neither clean nor listed: re-run through your own recursive resolver (--resolver ADDR), or with a Spamhaus DQS key for Spamhaus zones".into());
     } else {
         r.status = Status::Pass;
-        r.summary = format!("{subjects_text} not listed on any of the {checked} lists checked");
+        r.summary = format!("{subjects_text} not listed on any of the {checked} blocklist lookups");
     }
     r
 }

@@ -1682,6 +1682,24 @@ async fn dkim(target: &Target, dns: &Dns) -> CheckReport {
     .await;
     let mut found = 0;
     let mut failed = 0;
+    // The common selectors are guesses: their misses go into one evidence line.
+    let misses: Vec<&str> = selectors
+        .iter()
+        .zip(&answers)
+        .filter(|(s, a)| {
+            !given.contains(s) && matches!(a.outcome, Outcome::NxDomain | Outcome::NoData)
+        })
+        .map(|(s, _)| s.as_str())
+        .collect();
+    if !misses.is_empty() {
+        rep.r.evidence.push(super::Evidence {
+            query: format!("TXT {{{}}}._domainkey.{domain}", misses.join(",")),
+            answer: format!(
+                "no record for any of these {} common selectors",
+                misses.len()
+            ),
+        });
+    }
     for (sel, a) in selectors.iter().zip(&answers) {
         let user_given = given.contains(sel);
         // Only show the misses for selectors the user named; the common ones are guesses.
