@@ -757,3 +757,69 @@ mod pane {
         assert_eq!(wiz(&m).steps[0].check_kind(), Some(CheckKind::Blocklist));
     }
 }
+
+#[test]
+fn reopening_the_wizard_cancels_old_checks_and_never_reuses_run_ids() {
+    use bounce_doctor::tui::model::{Action, Command, Effect, Model, Pane};
+    use bounce_doctor::tui::theme::Theme;
+    use std::sync::Arc;
+    let mut m = Model::new(
+        Arc::new(KnowledgeBase::default()),
+        Theme::plain(),
+        ratatui::layout::Rect::new(0, 0, 100, 30),
+    );
+    m.update(Action::Command(Command::StartWizard));
+    m.update(Action::Command(Command::NextFocus)); // the domain field
+    for c in "example.com".chars() {
+        m.update(Action::Insert(c));
+    }
+    let runs: Vec<u64> = m
+        .update(Action::Command(Command::Open))
+        .into_iter()
+        .map(|e| match e {
+            Effect::RunCheck(r) => r.run,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(!runs.is_empty());
+    // Ctrl+V leaves for the paste pane; `w` there opens a fresh wizard.
+    m.update(Action::Command(Command::PasteClipboard));
+    assert_eq!(m.pane, Pane::Paste);
+    let effects = m.update(Action::Command(Command::StartWizard));
+    let cancelled: Vec<u64> = effects
+        .iter()
+        .map(|e| match e {
+            Effect::CancelCheck(r) => *r,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(cancelled, runs);
+    let w = &m.wizard.as_ref().unwrap().wizard;
+    assert!(w.next_run() > *runs.iter().max().unwrap());
+}
+
+#[test]
+fn report_files_are_written_and_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir
+        .path()
+        .join(bounce_doctor::wizard::report_file_name(1_795_426_200));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let write = |md: &str| {
+        rt.block_on(bounce_doctor::tui::app::write_report(
+            path.clone(),
+            md.to_string(),
+        ))
+    };
+    write("# first\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# first\n");
+    let err = write("# second\n").unwrap_err();
+    assert!(!err.is_empty());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# first\n");
+    let missing = dir.path().join("no/such/dir/report.md");
+    assert!(rt
+        .block_on(bounce_doctor::tui::app::write_report(missing, "x".into()))
+        .is_err());
+}

@@ -49,13 +49,31 @@ impl Model {
                 None => (Wizard::new(Default::default()), String::new()),
             },
             Pane::Browse => match self.selected_entry() {
-                Some(e) if self.focus != super::model::Focus::Search => {
+                // A success reply (2xx) has nothing to remediate: start plain.
+                Some(e)
+                    if self.focus != super::model::Focus::Search
+                        && e.severity != crate::knowledge::Severity::Success =>
+                {
                     (Wizard::from_entry(e), format!("entry {}", e.id))
                 }
                 _ => (Wizard::new(Default::default()), String::new()),
             },
             Pane::Wizard => return Vec::new(),
         };
+        // A wizard replaced while its checks run: cancel them, and keep run ids
+        // unique so their late answers cannot land on the new wizard's steps.
+        let mut wizard = wizard;
+        let mut effects = Vec::new();
+        if let Some(old) = self.wizard.as_ref() {
+            wizard.set_next_run(old.wizard.next_run());
+            effects = old
+                .wizard
+                .running()
+                .into_iter()
+                .filter_map(|i| running_run(&old.wizard, i))
+                .map(Effect::CancelCheck)
+                .collect();
+        }
         self.wizard = Some(WizardPane {
             wizard,
             return_to,
@@ -69,7 +87,7 @@ impl Model {
             Level::Info,
             "Fill in what you know (Tab: next field), then Enter runs the checks",
         );
-        Vec::new()
+        effects
     }
 
     /// The diagnosed message holding the selected recipient (or the first bounce).

@@ -516,6 +516,17 @@ impl Wizard {
         self.launch(i)
     }
 
+    /// The run id the next probe will get.
+    pub fn next_run(&self) -> u64 {
+        self.next_run
+    }
+
+    /// Continue run ids from `next` (at least 1), so a wizard replacing another
+    /// never reuses an id whose late result may still arrive.
+    pub fn set_next_run(&mut self, next: u64) {
+        self.next_run = next.max(1);
+    }
+
     /// Mark a probe step as started (for front ends that schedule runs themselves).
     pub fn step_started(&mut self, i: usize, run: u64) {
         if let Some(s) = self.steps.get_mut(i) {

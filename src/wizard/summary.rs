@@ -127,17 +127,32 @@ impl Wizard {
         headline.push('.');
 
         let mut next_actions = Vec::new();
-        for f in &problems {
-            match f.outcome {
-                Outcome::CouldNotCheck => next_actions.push(format!(
-                    "{}: no answer ({}). Run it again (r), from another network or with another resolver, or verify with the commands in the report.",
-                    f.title, f.summary
-                )),
-                _ => {
-                    if let Some(first) = f.fix.first() {
-                        next_actions.push(format!("{}: {}", f.title, first));
-                    }
-                }
+        for f in problems
+            .iter()
+            .filter(|f| f.outcome != Outcome::CouldNotCheck)
+        {
+            if let Some(first) = f.fix.first() {
+                next_actions.push(format!("{}: {}", f.title, first));
+            }
+        }
+        // Unanswered checks share one remedy; one line keeps the list readable.
+        let unanswered: Vec<&Finding> = problems
+            .iter()
+            .filter(|f| f.outcome == Outcome::CouldNotCheck)
+            .collect();
+        match unanswered.as_slice() {
+            [] => {}
+            [f] => next_actions.push(format!(
+                "{}: no answer ({}). Run it again (r), from another network or with another resolver (--resolver), or verify with the commands in the report.",
+                f.title, f.summary
+            )),
+            many => {
+                let titles: Vec<&str> = many.iter().map(|f| f.title.as_str()).collect();
+                next_actions.push(format!(
+                    "{} checks gave no answer ({}): neither clean nor listed. Run them again (r), from another network or with another resolver (--resolver), or verify with the commands in the report.",
+                    many.len(),
+                    titles.join("; ")
+                ));
             }
         }
         let delist = problems.iter().any(|f| {

@@ -153,7 +153,7 @@ fn context_lines(w: &Wizard) -> Vec<String> {
     }
     for r in &w.context.reasons {
         out.push(format!(
-            "Diagnosed: {r} — {}",
+            "Reason: {r} — {}",
             crate::wizard::steps::reason_phrase(*r)
         ));
     }
