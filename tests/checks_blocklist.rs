@@ -122,7 +122,7 @@ async fn zoo() -> (DnsServer, Vec<Blocklist>) {
 #[tokio::test]
 async fn listed_clean_refused_code_refused_rcode_and_timeout_are_told_apart() {
     let (server, lists) = zoo().await;
-    let settings = server.settings(Duration::from_millis(700));
+    let settings = server.settings(Duration::from_millis(1000));
     let results = blocklist::ip_results(
         &lists,
         &ips(&[LISTED_IP, CLEAN_IP]),
@@ -184,7 +184,7 @@ async fn report(lists: &[Blocklist], ip: &[&str], server: &DnsServer) -> CheckRe
     blocklist::check_ips(
         lists,
         &ips(ip),
-        &server.settings(Duration::from_millis(500)),
+        &server.settings(Duration::from_millis(1000)),
         CancellationToken::new(),
     )
     .await
@@ -293,7 +293,7 @@ async fn ipv6_uses_nibbles_and_mapped_ipv4_is_queried_as_ipv4() {
     let results = blocklist::ip_results(
         &lists,
         &ips(&["::ffff:192.0.2.1", v6]),
-        &server.settings(Duration::from_millis(500)),
+        &server.settings(Duration::from_millis(1000)),
         CancellationToken::new(),
     )
     .await
@@ -353,7 +353,7 @@ async fn default_catalogue_served_locally() {
     assert!(r.summary.contains("not listed"));
 
     let dom = lists::default_lists(ListKind::Domain);
-    let settings = server.settings(Duration::from_millis(500));
+    let settings = server.settings(Duration::from_millis(1000));
     let check = |d: &str| {
         let domains = vec![d.to_string()];
         let (dom, settings) = (&dom, &settings);

@@ -58,6 +58,18 @@ _smtp._tls TXT "v=TLSRPTv1; rua=mailto:tls@good.test"
             "_dmarc TXT \"v=DMARC1; p=none\"\n",
         ),
         zone("nodmarc.test", "@ A 192.0.2.60\n"),
+        zone(
+            "extrua.test",
+            "_dmarc TXT \"v=DMARC1; p=quarantine; rua=mailto:r@reports.test\"\n",
+        ),
+        zone(
+            "extok.test",
+            "_dmarc TXT \"v=DMARC1; p=quarantine; rua=mailto:r@reports.test!10m\"\n",
+        ),
+        zone(
+            "reports.test",
+            "extok.test._report._dmarc TXT \"v=DMARC1\"\n",
+        ),
         zone("badsts.test", "_mta-sts TXT \"v=STSv1; id=bad-id!\"\n"),
         zone("dead.test", "@ TXT \"v=spf1 -all\"\n_dmarc TXT \"v=DMARC1; p=reject\"\n"),
         zone(
@@ -88,7 +100,7 @@ async fn check(s: &DnsServer, kind: CheckKind, t: &Target) -> CheckReport {
     dns::run(
         kind,
         t,
-        &s.settings(Duration::from_millis(400)),
+        &s.settings(Duration::from_millis(1000)),
         CancellationToken::new(),
     )
     .await
@@ -302,6 +314,14 @@ async fn dmarc_policies() {
     let r = check(&s, CheckKind::Dmarc, &target("many.test")).await;
     assert_eq!(r.status, Status::Fail, "{r:#?}");
     assert!(r.summary.contains("no DMARC record"));
+
+    // Reports to another domain need that domain's consent record.
+    let r = check(&s, CheckKind::Dmarc, &target("extrua.test")).await;
+    assert_eq!(r.status, Status::Warn, "{r:#?}");
+    assert!(has(&r, "extrua.test._report._dmarc.reports.test"));
+    let r = check(&s, CheckKind::Dmarc, &target("extok.test")).await;
+    assert_eq!(r.status, Status::Pass, "{r:#?}");
+    assert!(has(&r, "reports.test accepts reports for extok.test"));
 
     // SERVFAIL is "could not check".
     let r = check(&s, CheckKind::Dmarc, &target("nodmarc.test")).await;

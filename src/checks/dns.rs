@@ -1550,8 +1550,50 @@ async fn dmarc(target: &Target, dns: &Dns) -> CheckReport {
             rep.info(format!("{what}: {tag}={v}"));
         }
     }
-    match get("rua") {
-        Some(rua) => rep.info(format!("aggregate reports go to {rua}")),
+    let rua = get("rua").map(str::to_string);
+    match rua {
+        Some(rua) => {
+            rep.info(format!("aggregate reports go to {rua}"));
+            // A report address in another domain must be authorised by that domain
+            // (RFC 7489 §7.1), or receivers drop the reports.
+            let at_org = org_domain(&at).unwrap_or_else(|| at.clone());
+            for uri in rua.split(',') {
+                let Some(addr) = uri.trim().strip_prefix("mailto:") else {
+                    continue;
+                };
+                let Some((_, rdomain)) = addr.split('!').next().and_then(|a| a.rsplit_once('@'))
+                else {
+                    continue;
+                };
+                let rdomain = rdomain.trim().trim_end_matches('.').to_ascii_lowercase();
+                let r_org = org_domain(&rdomain).unwrap_or_else(|| rdomain.clone());
+                if r_org == at_org || !super::blocklist::valid_domain(&rdomain) {
+                    continue;
+                }
+                let name = format!("{at}._report._dmarc.{rdomain}");
+                let a = rep.ask(&name, Kind::Txt).await;
+                if let Some(why) = could_not(&a) {
+                    rep.info(format!(
+                        "authorisation of the external report address not checked: {why}"
+                    ));
+                } else if a
+                    .outcome
+                    .txts()
+                    .iter()
+                    .any(|t| t.trim_start().to_ascii_lowercase().starts_with("v=dmarc1"))
+                {
+                    rep.info(format!("{rdomain} accepts reports for {at} ({name})"));
+                } else {
+                    rep.note(
+                        Status::Warn,
+                        format!("reports go to {rdomain}, which does not publish {name} TXT \"v=DMARC1\": receivers will not send the reports there"),
+                    );
+                    rep.fix(format!(
+                        "ask the operator of {rdomain} to publish `{name}. TXT \"v=DMARC1\"` (report services do this when you register the domain)"
+                    ));
+                }
+            }
+        }
         None => {
             rep.note(Status::Warn, "no rua= tag: you receive no aggregate reports, so you cannot see who sends as your domain");
             rep.fix(format!(
