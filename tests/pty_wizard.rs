@@ -184,3 +184,103 @@ fn bad_resolver_is_refused_before_the_terminal_is_taken() {
     t.wait_for("--resolver", DEADLINE);
     assert_eq!(t.wait_exit(DEADLINE), Some(2));
 }
+
+const BOUNCE: &str = "From: MAILER-DAEMON@mx.example.net\n\
+To: alice@example.com\n\
+Subject: Undelivered Mail Returned to Sender\n\
+\n\
+This is the mail system at host mx.example.net.\n\
+\n\
+<bob@example.net>: host mx.example.net[198.51.100.5] said: 554 5.7.1\n    \
+Service unavailable; Client host [192.0.2.10] blocked using\n    \
+zen.spamhaus.org (in reply to RCPT TO command)\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wizard_from_a_pasted_bounce_is_prefilled_and_checks_dns() {
+    let dns = DnsServer::start(&[
+        zone(
+            "zen.spamhaus.org",
+            "2.0.0.127 A 127.0.0.2\n10.2.0.192 A 127.0.0.2\n",
+        ),
+        zone(
+            "example.com",
+            "@ MX 10 mail.example.com.\nmail A 192.0.2.10\n\
+             @ TXT \"v=spf1 ip4:192.0.2.10 -all\"\n\
+             _dmarc TXT \"v=DMARC1; p=reject; rua=mailto:dmarc@example.com\"\n",
+        ),
+        zone("2.0.192.in-addr.arpa", "10 PTR mail.example.com.\n"),
+    ])
+    .await;
+    let smtp = SmtpPeer::start(Script::closed_relay()).await;
+    let config = tempfile::tempdir().unwrap();
+    let resolver = dns.addr.to_string();
+    let smtp_target = smtp.target();
+
+    tokio::task::spawn_blocking(move || {
+        let mut t = start(&resolver, &config);
+        t.wait_for("Search", DEADLINE);
+        t.paste(BOUNCE);
+        t.wait_for("bob@example.net", DEADLINE);
+        // Wait for the verdict, then open the wizard from it.
+        t.wait_for("Who acts:", DEADLINE);
+        t.send_str("w");
+        t.wait_for("Remediation wizard: inputs", DEADLINE);
+        // Prefilled from the diagnosis; the recipient's server is not offered
+        // as the sender's mail host.
+        let screen = t.wait_for("Reason: blocked", DEADLINE);
+        let field = |s: &str, label: &str| {
+            s.lines().find(|l| l.contains(label)).map(|l| {
+                l.split(label)
+                    .nth(1)
+                    .unwrap_or("")
+                    .trim_matches(|c: char| c == ' ' || c == '│')
+                    .to_string()
+            })
+        };
+        assert_eq!(
+            field(&screen, "Sending IP(s):").as_deref(),
+            Some("192.0.2.10█"),
+            "{screen}"
+        );
+        assert_eq!(
+            field(&screen, "Sending domain:").as_deref(),
+            Some("example.com"),
+            "{screen}"
+        );
+        assert!(!screen.contains("mx.example.net█"), "{screen}");
+
+        t.send_str(keys::TAB);
+        t.send_str(keys::TAB);
+        t.send_str("mail.example.com");
+        t.send_str(keys::TAB);
+        t.send_str(keys::TAB);
+        t.send_str(&smtp_target);
+        t.send_str(keys::ENTER);
+        t.wait_for("Remediation wizard: steps", DEADLINE);
+
+        wait_status(&t, "Sending IP on blocklists (DNSBL)", "fail");
+        wait_status(&t, "SPF record", "pass");
+        wait_status(&t, "Reverse DNS (PTR) of the sending IP", "pass");
+        wait_status(&t, "Open relay", "pass");
+        // Steps for the diagnosed reason come first: the knowledge entry's own
+        // checklist, then the blocklist check.
+        let screen = t.screen();
+        let first = screen
+            .find("Steps for")
+            .unwrap_or_else(|| panic!("{screen}"));
+        let spf = screen.find("SPF record").unwrap();
+        assert!(first < spf, "{screen}");
+
+        t.send_str(keys::ENTER);
+        let screen = t.wait_for("Next actions", DEADLINE);
+        assert!(
+            screen.contains("Passed") || screen.contains("What is wrong"),
+            "{screen}"
+        );
+        t.send_str("q");
+        assert_eq!(t.wait_exit(DEADLINE), Some(0));
+    })
+    .await
+    .unwrap();
+    assert!(smtp.connections() >= 1);
+}

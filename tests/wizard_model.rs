@@ -125,6 +125,21 @@ fn prefill_from_diagnosis_fills_fields_and_orders_by_reason() {
 }
 
 #[test]
+fn the_recipients_server_is_never_prefilled_as_the_mail_host() {
+    let mut d = diagnosis(&[Reason::Blocked], vec![]);
+    d.prefill.mail_host = Some("MX.example.net".into());
+    d.recipients[0].remote_mta = Some("mx.example.net".into());
+    let w = Wizard::from_diagnosis(&d, &KnowledgeBase::default());
+    assert_eq!(w.inputs.mail_host, "");
+    assert_eq!(w.inputs.domain, "example.com");
+    // Without a relay target the relay probe waits for one instead of guessing.
+    let mut w = w;
+    w.start().unwrap();
+    let relay = index_of(&w, CheckKind::Relay);
+    assert!(matches!(w.steps[relay].state, StepState::NotApplicable(_)));
+}
+
+#[test]
 fn every_catalogue_step_is_in_every_wizard() {
     let kb = KnowledgeBase::default();
     for w in [

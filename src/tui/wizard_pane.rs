@@ -39,6 +39,13 @@ impl Model {
     /// Open the wizard (`w`): from the selected recipient's diagnosis in the
     /// paste pane, from the selected knowledge entry in the list, else empty.
     pub(super) fn open_wizard(&mut self) -> Vec<Effect> {
+        if self.pane == Pane::Paste && self.paste.busy() {
+            self.say(
+                Level::Info,
+                "The diagnosis is still running; press w again when it is shown",
+            );
+            return Vec::new();
+        }
         let return_to = self.pane;
         let (wizard, origin) = match self.pane {
             Pane::Paste => match self.paste_message_for_wizard() {

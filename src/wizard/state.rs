@@ -283,7 +283,19 @@ impl Wizard {
                 .collect::<Vec<_>>()
                 .join(", "),
             domain: p.sender_domain.clone().unwrap_or_default(),
-            mail_host: p.mail_host.clone().unwrap_or_default(),
+            // The server that wrote the error is the recipient's: never offer it as
+            // the sender's mail host, or the relay probe would test a third party.
+            mail_host: p
+                .mail_host
+                .clone()
+                .filter(|h| {
+                    !diagnosis.recipients.iter().any(|r| {
+                        r.remote_mta
+                            .as_deref()
+                            .is_some_and(|m| m.eq_ignore_ascii_case(h))
+                    })
+                })
+                .unwrap_or_default(),
             ..Inputs::default()
         };
         let mut context = Context::default();
