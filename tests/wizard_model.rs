@@ -800,6 +800,10 @@ fn reopening_the_wizard_cancels_old_checks_and_never_reuses_run_ids() {
     // Ctrl+V leaves for the paste pane; `w` there opens a fresh wizard.
     m.update(Action::Command(Command::PasteClipboard));
     assert_eq!(m.pane, Pane::Paste);
+    // While the clipboard is being read, `w` waits for the diagnosis.
+    assert!(m.update(Action::Command(Command::StartWizard)).is_empty());
+    assert_eq!(m.pane, Pane::Paste);
+    m.update(Action::ClipboardRead(Err("no display".into())));
     let effects = m.update(Action::Command(Command::StartWizard));
     let cancelled: Vec<u64> = effects
         .iter()
