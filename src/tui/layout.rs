@@ -100,7 +100,11 @@ pub fn areas(area: Rect, model: &Model) -> Areas {
             let parts = rows(main, &[1, 0]);
             a.paste_header = parts[0];
             let body = parts[1];
-            if area.width >= 100 {
+            if model.paste.lines.is_empty() {
+                // Nothing to show beside the messages: give them the room.
+                a.paste_summary = body;
+                a.paste_text = Rect::new(body.x, body.y + body.height, body.width, 0);
+            } else if area.width >= 100 {
                 let w = body.width * 9 / 20;
                 a.paste_summary = Rect::new(body.x, body.y, w, body.height);
                 a.paste_text = Rect::new(body.x + w, body.y, body.width - w, body.height);

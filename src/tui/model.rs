@@ -599,7 +599,11 @@ impl Model {
                 if request == self.paste.request && self.paste.phase == PastePhase::Diagnosing {
                     self.paste.phase = match result {
                         Ok(msgs) => PastePhase::Done(msgs),
-                        Err(DiagnoseFailure::Input(e)) => PastePhase::Refused(e.to_string()),
+                        Err(DiagnoseFailure::Input(e)) => {
+                            // Refused input (binary, huge) is not worth showing.
+                            self.paste.lines.clear();
+                            PastePhase::Refused(e.to_string())
+                        }
                         Err(DiagnoseFailure::Engine(e)) => PastePhase::Failed(e),
                     };
                     self.paste.selected = 0;

@@ -37,7 +37,7 @@ fn help_lines(model: &Model, width: u16) -> Vec<Line<'static>> {
             let desc_w = (width as usize).saturating_sub(key_w + 2).max(1);
             for (i, d) in wrap(b.description, desc_w).into_iter().enumerate() {
                 let keys = if i == 0 {
-                    b.keys_label()
+                    crate::tui::text::ellipsize(&b.keys_label(), key_w - 1)
                 } else {
                     String::new()
                 };
@@ -59,10 +59,13 @@ fn help_lines(model: &Model, width: u16) -> Vec<Line<'static>> {
 
 fn problem_lines(model: &Model, width: u16) -> Vec<Line<'static>> {
     let t = &model.theme;
-    let mut out = vec![Line::styled(
+    let mut out: Vec<Line<'static>> = wrap(
         "The built-in knowledge base is loaded; these user entries were skipped:",
-        t.muted,
-    )];
+        width as usize,
+    )
+    .into_iter()
+    .map(|l| Line::styled(l, t.muted))
+    .collect();
     for p in &model.kb.problems {
         for (i, l) in wrap(&sanitize(&p.to_string()), width as usize)
             .into_iter()

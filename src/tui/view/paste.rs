@@ -100,7 +100,18 @@ fn recipient_block(
         label_value(out, i, "Diagnostic: ", d, width, Style::new(), t);
     }
     if !r.kb.is_empty() {
-        label_value(out, i, "Entries: ", &r.kb.join(", "), width, t.accent, t);
+        // The best few; Enter opens the first, the rest are a search away.
+        const SHOWN: usize = 3;
+        let mut ids =
+            r.kb.iter()
+                .take(SHOWN)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+        if r.kb.len() > SHOWN {
+            ids.push_str(&format!(" (+{} more)", r.kb.len() - SHOWN));
+        }
+        label_value(out, i, "See: ", &ids, width, t.accent, t);
     }
     out.push((Line::raw(""), Some(i)));
 }
@@ -127,8 +138,7 @@ fn summary(model: &Model, width: u16) -> Vec<(Line<'static>, Option<usize>)> {
             t.accent,
         ),
         PastePhase::Refused(msg) => {
-            para("Refused: ", t.danger);
-            para(&sanitize(msg), Style::new());
+            para(&format!("Refused: {}", sanitize(msg)), t.danger);
         }
         PastePhase::Failed(msg) => para(&sanitize(msg), t.danger),
         PastePhase::NoClipboard(reason) => {
@@ -216,6 +226,9 @@ pub fn render(frame: &mut Frame, model: &Model, a: &Areas) {
 }
 
 fn text(frame: &mut Frame, model: &Model, a: &Areas) {
+    if a.paste_text.height == 0 {
+        return;
+    }
     let t = &model.theme;
     let p = &model.paste;
     let title = format!(" Bounce text ({} lines) ", p.lines.len());
@@ -225,8 +238,7 @@ fn text(frame: &mut Frame, model: &Model, a: &Areas) {
     if inner.width == 0 || inner.height == 0 {
         return;
     }
-    let hide = matches!(p.phase, PastePhase::Refused(_) | PastePhase::NoClipboard(_));
-    if p.lines.is_empty() || hide {
+    if p.lines.is_empty() {
         frame.render_widget(
             Paragraph::new(Span::styled("(no text)", t.muted)).wrap(Wrap { trim: true }),
             inner,
