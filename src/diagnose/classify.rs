@@ -109,8 +109,10 @@ pub struct Facts<'a> {
     pub status: Option<&'a str>,
     /// SMTP reply code.
     pub reply: Option<u16>,
-    /// Lower-cased diagnostic text (and other text about this recipient).
+    /// Lower-cased diagnostic text (the remote server's reply).
     pub text: &'a str,
+    /// Lower-cased other text about this recipient (the human-readable part).
+    pub context: &'a str,
     /// SMTP stage of the refusal.
     pub stage: Option<Stage>,
     /// DSN Action.
@@ -148,7 +150,6 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "mailbox has exceeded",
             "mailfolder is full",
             "full mailbox",
-            "insufficient disk space",
             "not enough storage space",
             "exceeded storage allocation",
             "user's space has been used up",
@@ -198,6 +199,8 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
     (
         Reason::Suspend,
         &[
+            "temporarily locked",
+            "temporary locked",
             "mailbox disabled",
             "mailbox is disabled",
             "mailbox currently suspended",
@@ -274,6 +277,8 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
     (
         Reason::AuthFailure,
         &[
+            "authentication information",
+            "authentication checks",
             "dmarc policy",
             "dmarc-policy",
             "dmarc validation",
@@ -309,6 +314,25 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
         ],
     ),
     (
+        Reason::Blocked,
+        &[
+            "rejected by the recipient domain",
+            "blocked using",
+            "banned sending ip",
+            "blacklisted by",
+            "ip address blacklisted",
+            "client host rejected",
+        ],
+    ),
+    (
+        Reason::SecurityError,
+        &[
+            "unauthenticated senders",
+            "authentication required",
+            "must be authenticated",
+        ],
+    ),
+    (
         Reason::Filtered,
         &[
             "resolver.rst.notauthorized",
@@ -316,7 +340,6 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "refused due to recipient preferences",
             "user refuses to receive",
             "user reject the mail",
-            "rejected by the recipient",
             "recipient refuses",
             "blocked by the recipient",
             "you have been blocked by the recipient",
@@ -333,6 +356,8 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
     (
         Reason::UserUnknown,
         &[
+            "recipient not recognized",
+            "recipient name is not recognized",
             "user unknown",
             "unknown user",
             "unknown recipient",
@@ -399,7 +424,6 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "utilisateur inconnu",
             "destination addresses were unknown",
             "this address no longer accepts mail",
-            "address rejected",
             "nosuchuser",
             "doesn't have a yahoo",
             "non-existent user",
@@ -434,6 +458,7 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
     (
         Reason::NotCompliantRfc,
         &[
+            "multiple addresses in from",
             "not rfc 5322 compliant",
             "rfc 5322",
             "rfcmessagenoncompliant",
@@ -469,7 +494,6 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "unnecessary base64",
             "message header size",
             "too many received",
-            "header error",
             "malformed message",
             "message is malformed",
         ],
@@ -477,6 +501,8 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
     (
         Reason::Rejected,
         &[
+            "send mail as",
+            "not a registered gateway user",
             "sender address rejected",
             "sender rejected",
             "sender was rejected",
@@ -505,6 +531,7 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "fully qualified email address required",
             "members-only list",
             "not allowed to post",
+            "permission to post",
             "non-member",
             "your access to submit messages",
             "you are not allowed to send",
@@ -544,6 +571,7 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
     (
         Reason::VirusDetected,
         &[
+            "security policies",
             "virus",
             "infected",
             "malware",
@@ -575,12 +603,13 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
     (
         Reason::PolicyViolation,
         &[
+            "host network not allowed",
+            "header error",
             "policy reasons",
             "policy violation",
             "local policy",
             "organization policy",
             "organizational settings",
-            "security policies",
             "content policy",
             "denied by policy",
             "illegal attachment",
@@ -591,7 +620,22 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "rejected for policy",
             "message given low priority",
             "protocol violation",
-            "messages with multiple addresses",
+        ],
+    ),
+    (
+        Reason::Speeding,
+        &[
+            "recipients this hour",
+            "receiving mail too quickly",
+            "receiving mail at a rate",
+        ],
+    ),
+    (
+        Reason::TooManyConn,
+        &[
+            "connection rate limit",
+            "frequency limited",
+            "too many connections",
         ],
     ),
     (
@@ -757,6 +801,7 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
     (
         Reason::SystemFull,
         &[
+            "insufficient disk space",
             "mail system full",
             "insufficient system storage",
             "insufficient system resources",
@@ -783,6 +828,10 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
     (
         Reason::SystemError,
         &[
+            "write error",
+            "queue file write error",
+            "could not load drd",
+            "transaction failed",
             "internal server error",
             "internal error",
             "system error",
@@ -805,6 +854,12 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
     (
         Reason::Expired,
         &[
+            "unable to connect",
+            "could not connect",
+            "not reachable",
+            "host not reachable",
+            "will be retried",
+            "did not accept our requests to connect",
             "retry timeout exceeded",
             "retry time not reached",
             "queue too long",
@@ -847,38 +902,38 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
 /// rule 4: a 5.1.1 that says "mailbox full" is a full mailbox).
 fn text_beats_code(text: Reason, code: Reason, status: &str) -> bool {
     use Reason::*;
-    // Generic codes carry only a class; the text decides.
-    let generic = matches!(
+    let _ = text;
+    // Codes that name one condition precisely; anything else is read from the text.
+    let decisive = matches!(
         &status[1..],
-        ".0.0" | ".7.1" | ".7.0" | ".5.0" | ".1.0" | ".3.0" | ".2.0" | ".5.1" | ".0.1"
+        ".2.2"
+            | ".3.4"
+            | ".2.3"
+            | ".1.6"
+            | ".7.13"
+            | ".7.25"
+            | ".4.7"
+            | ".7.26"
+            | ".7.23"
+            | ".7.20"
+            | ".7.21"
+            | ".7.22"
+            | ".7.24"
+            | ".3.1"
     );
-    if generic {
-        return true;
-    }
-    match code {
-        UserUnknown => matches!(
-            text,
+    !(decisive
+        && matches!(
+            code,
             MailboxFull
                 | MesgTooBig
-                | Suspend
+                | ExceedLimit
                 | HasMoved
-                | NoRelaying
-                | Blocked
-                | Rejected
-                | NotAccept
-                | SpamDetected
-                | PolicyViolation
-                | AuthFailure
+                | Suspend
                 | RequirePtr
-                | HostUnknown
-                | Filtered
-        ),
-        Filtered | SecurityError | SystemError | NetworkError | Expired | HostUnknown
-        | ContentError | NotAccept | TooManyConn | Blocked => {
-            text != UserUnknown || code == Filtered
-        }
-        _ => false,
-    }
+                | Expired
+                | AuthFailure
+                | SystemFull
+        ))
 }
 
 /// Reason from an enhanced status code alone (facts §2.2, Sisimai column).
@@ -1019,7 +1074,9 @@ pub fn classify(f: &Facts<'_>) -> Reason {
     if status.is_some_and(|s| s.starts_with('2')) && !action.starts_with("failed") {
         return Delivered;
     }
-    let text_hit = text_reason(f.text).map(|(r, _)| r);
+    let text_hit = text_reason(f.text)
+        .or_else(|| text_reason(f.context))
+        .map(|(r, _)| r);
     let code_hit = status.and_then(reason_for_status);
     let temporary = status.is_some_and(|s| s.starts_with('4'))
         || f.reply.is_some_and(|r| (400..500).contains(&r))
@@ -1038,11 +1095,24 @@ pub fn classify(f: &Facts<'_>) -> Reason {
         _ => Undefined,
     };
 
+    // "No such user" said after DATA is the recipient side filtering the
+    // message, not a verdict on the address (facts §7.3 rule 3).
+    // With a mailbox-status code (X.2.x) the same words mean the mailbox
+    // refused the message.
+    if reason == UserUnknown
+        && code_hit != Some(UserUnknown)
+        && (f.stage == Some(Stage::Data)
+            || (code_hit == Some(Filtered) && f.stage != Some(Stage::Rcpt)))
+    {
+        reason = Filtered;
+    }
+    // A lookup failure that the MTA will retry is a DNS problem, not proof
+    // that the domain does not exist.
+    if reason == HostUnknown && temporary {
+        reason = NetworkError;
+    }
     // Stage hints (facts §1.3, §7.3 rule 3).
     match f.stage {
-        Some(Stage::Data) if reason == UserUnknown && !matches!(code_hit, Some(UserUnknown)) => {
-            reason = Filtered
-        }
         Some(Stage::Mail)
             if matches!(
                 reason,

@@ -22,6 +22,8 @@ pub(crate) struct DsnRecipient {
     /// Diagnostic-Code type (`smtp`, `x-unix`, `x-postfix`) and text.
     pub diag_type: Option<String>,
     pub diagnostic: Option<(String, usize)>,
+    /// Per-recipient fields seen after the first address field (block boundary detection).
+    after_address: usize,
 }
 
 impl DsnRecipient {
@@ -148,16 +150,29 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
             continue;
         };
         let (ty, val) = typed(&f.value);
+        if matches!(
+            f.name.as_str(),
+            "action" | "status" | "remote-mta" | "diagnostic-code"
+        ) {
+            if let Some(r) = cur.as_mut() {
+                if r.final_recipient.is_some() || r.original_recipient.is_some() {
+                    r.after_address += 1;
+                }
+            }
+        }
         match f.name.as_str() {
             "reporting-mta" => msg.reporting_mta = Some(val),
             "x-postfix-sender" => msg.postfix_sender = clean_address(&val),
             "final-recipient" | "original-recipient" => {
                 let is_final = f.name == "final-recipient";
                 let r = cur.get_or_insert_with(DsnRecipient::default);
+                // Original-Recipient may come before or after Final-Recipient in
+                // one block; a repeated field or one after the status starts a new block.
+                let past_address = r.after_address > 0;
                 let slot_taken = if is_final {
-                    r.final_recipient.is_some()
+                    r.final_recipient.is_some() || (past_address && r.original_recipient.is_some())
                 } else {
-                    r.original_recipient.is_some() || r.final_recipient.is_some()
+                    r.original_recipient.is_some() || past_address
                 };
                 if slot_taken {
                     flush(&mut cur, &mut msg);

@@ -27,7 +27,7 @@ pub(crate) fn is_original_marker(line: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &R,
-        r"(?i)^[\s\-=*#_>]*(?:this is a copy of (?:the|your) message|below this line is a copy of the message|original message follows|unsent message (?:below|follows)|original message headers|message headers follow|returned message|the original message (?:was|is|headers)|headers of (?:the|your) original message|copy of (?:the|your) original message|text of the original message|original message:|-+ ?original message ?-+|the header of the original message|content-type: message/rfc822|your message (?:reads|headers)|included is a copy of|a copy of the original message|forwarded message follows|message text follows|the first \d+ lines of your message|bounced e-?mail:|----- original message -----|original email follows)",
+        r"(?i)^[\s\-=*#_>]*(?:this is a copy of (?:the|your) message|below this line is a copy of the message|original message follows|unsent message (?:below|follows)|original message headers|message headers follow|returned message|the original message (?:is|headers)|headers of (?:the|your) original message|copy of (?:the|your) original message|text of the original message|original message:|-+ ?original message ?-+|the header of the original message|content-type: message/rfc822|your message (?:reads|headers)|included is a copy of|a copy of the original message|forwarded message follows|message text follows|the first \d+ lines of your message|bounced e-?mail:|----- original message -----|original email follows)",
     );
     r.is_match(line)
 }
@@ -57,9 +57,23 @@ fn anchor_leading(t: &str) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &R,
-        &format!(r#"^<?({ADDR})>?(?:\s*\([^)]*\))?\s*(?::|\.\.\.|,)\s*\S"#),
+        &format!(r#"^<?({ADDR})>?(?:\s*\([^)]*\))?(?:\s*(?::|\.\.\.|,)\s*|\s+)[^\s@]"#),
     );
     r.captures(t).map(|c| c[1].to_ascii_lowercase())
+}
+
+/// `Unknown user: addr` — a short label that itself states a failure reason,
+/// then the address. A label that only names the address ("target address:")
+/// is not evidence of a failure.
+fn anchor_labelled(t: &str) -> Option<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &R,
+        &format!(r#"^([^@:<>]{{3,50}}):\s*<?"?({ADDR})"?>?\.?$"#),
+    );
+    let c = r.captures(t)?;
+    super::classify::text_reason(&c[1].to_ascii_lowercase())?;
+    Some(c[2].to_ascii_lowercase())
 }
 
 /// Phrases of known layouts that name the failed recipient inside a sentence.
@@ -68,7 +82,7 @@ fn anchor_phrase(t: &str) -> Option<String> {
     let r = re(
         &R,
         &format!(
-            r#"(?i)(?:(?:error|failure|problem)s? (?:delivering|sending)\b.{{0,30}}?\bto|(?:was|wasn't|couldn't be|could not be|cannot be|can't be|has not been|not) (?:delivered|sent|relayed) to|delivery to the following recipients? (?:failed|was aborted|has been delayed)[^:]*:?|(?:failed|undeliverable) recipients?:?|(?:original|intended|unknown|invalid|failed|final) recipients?(?: address)?:|recipient address:|to the following (?:recipients?|address(?:es)?)[^:]*:|not delivered to|delivery failed for|unable to deliver (?:your )?(?:message|mail)? ?to|could not deliver (?:mail|message)? ?to|rejected your message to the following|your message to)\s*<?"?({ADDR})"?>?"#
+            r#"(?i)(?:(?:error|failure|problem)s? (?:delivering|sending)\b.{{0,30}}?\bto|(?:was|wasn't|couldn't be|could not be|cannot be|can't be|has not been|not) (?:delivered|sent|relayed) to|delivery to the following recipients? (?:failed|was aborted|has been delayed)[^:]*:?|(?:failed|undeliverable) recipients?:?|(?:original|intended|unknown|invalid|failed|final) recipients?(?: address)?:|recipient address:|to the following (?:recipients?|address(?:es)?)[^:]*:|not delivered to|delivery failed for|unable to deliver (?:your )?(?:message|mail)? ?to|could not deliver (?:mail|message)? ?to|rejected your message to the following|your message to)\s*:?\s*<?"?({ADDR})"?>?"#
         ),
     );
     r.captures(t).map(|c| c[1].to_ascii_lowercase())
@@ -119,7 +133,8 @@ pub(crate) fn scan(lines: &[String]) -> Vec<TextRcpt> {
         }
         let found = anchor_alone(t)
             .or_else(|| anchor_leading(t))
-            .or_else(|| anchor_phrase(t));
+            .or_else(|| anchor_phrase(t))
+            .or_else(|| anchor_labelled(t));
         if let Some(a) = found.filter(|a| !is_system_address(a)) {
             anchors.push((i, a));
         }
@@ -195,12 +210,12 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
     let cmd = re(
         &CMD,
         &format!(
-            r"(?i)^\s*(?:>>>|sent\s*<<<|c:|->|client:)?\s*(helo|ehlo|lhlo|mail from|rcpt to|data|bdat|quit|starttls|auth)\b:?\s*<?({ADDR})?"
+            r"(?i)^\s*(?:>>>|sent\s*<<<|c:|->|client:|in:)?\s*(helo|ehlo|lhlo|mail from|rcpt to|data|bdat|quit|starttls|auth)\b:?\s*<?({ADDR})?"
         ),
     );
     let reply = re(
         &REPLY,
-        r"(?i)^\s*(?:<<<|received\s*>>>|s:|<-|server:)?\s*([245][0-5]\d)([ \-]|$)(.*)$",
+        r"(?i)^\s*(?:<<<|received\s*>>>|s:|<-|server:|out:)?\s*([245][0-5]\d)([ \-]|$)(.*)$",
     );
     let inner = re(&INNER, &format!(r"<({ADDR})>"));
     let limit = lines

@@ -336,10 +336,14 @@ fn is_vacation(ex: &parse::Extracted) -> bool {
         "respuesta automática",
         "automatische antwort",
         "on leave",
+        "away until",
+        "i am away",
     ]
     .iter()
     .any(|m| subj.contains(m));
-    x_auto || (auto && vac_subject) || (vac_subject && !bounce_subject(&subj))
+    // RFC 3834: Auto-Submitted: auto-replied marks an automatic response;
+    // bounces carry it too, so the caller rules those out first.
+    x_auto || auto || (vac_subject && !bounce_subject(&subj))
 }
 
 fn first_address(v: &str) -> Option<String> {
@@ -560,6 +564,35 @@ fn diagnose_message(
         }
     }
 
+    // Amazon SES notifications carry the verdict as JSON.
+    let mut ses_kind = None;
+    if drafts.is_empty() {
+        for (si, seg) in ex.segments.iter().enumerate() {
+            if seg.kind == parse::SegKind::Human && seg.text.contains("\"notificationType\"")
+                || seg.text.contains("\"eventType\"")
+            {
+                if let Some((kind, found)) = ses_json(&seg.text, si, &loc) {
+                    ses_kind = Some(kind);
+                    drafts.extend(found);
+                    break;
+                }
+            }
+        }
+    }
+    if ses_kind == Some(MessageKind::Feedback) {
+        let recipients = drafts
+            .into_iter()
+            .map(|d| feedback_recipient(d.addr, d.evidence))
+            .collect();
+        return MessageDiagnosis {
+            kind: MessageKind::Feedback,
+            subject,
+            recipients,
+            prefill,
+            first_line,
+        };
+    }
+
     let from_daemon = bounce_sender(&from);
     let subject_bounce = ex.subject.as_deref().is_some_and(bounce_subject);
     let body_bounce = bounce_body(&human_lower);
@@ -609,6 +642,37 @@ fn diagnose_message(
         }
     }
 
+    // A bounce in a layout we do not know: the failed addresses from the
+    // headers, the reason from the text before the copy of the message.
+    if drafts.is_empty()
+        && (from_daemon || subject_bounce)
+        && (body_bounce || ex.header("x-failed-recipients").is_some())
+    {
+        let mut named: Vec<String> = ex
+            .header("x-failed-recipients")
+            .map(|v| v.split(',').filter_map(first_address).collect())
+            .unwrap_or_default();
+        if named.is_empty() {
+            named.extend(original_recipient(&ex, human.first()));
+        }
+        if let Some(d) = generic_text(&human, &loc) {
+            if named.is_empty() && formats::has_reply(&d.diagnostic) {
+                drafts.push(d);
+            } else {
+                for a in named {
+                    drafts.push(Draft {
+                        addr: Some(a),
+                        diagnostic: d.diagnostic.clone(),
+                        evidence: d.evidence.clone(),
+                        stage: d.stage,
+                        remote_mta: d.remote_mta.clone(),
+                        ..Draft::default()
+                    });
+                }
+            }
+        }
+    }
+
     if drafts.is_empty() {
         // Not a bounce itself: maybe a bounce forwarded as an attachment.
         if depth < 2 {
@@ -620,7 +684,7 @@ fn diagnose_message(
                 }
             }
         }
-        let kind = if is_vacation(&ex) && !from_daemon {
+        let kind = if is_vacation(&ex) && !from_daemon && !subject_bounce {
             MessageKind::Vacation
         } else {
             MessageKind::NotBounce
@@ -847,25 +911,32 @@ fn collect_ips(text: &str, ips: &mut Vec<IpAddr>) {
 
 fn finish(d: Draft, kb: &KnowledgeBase, prefill: &mut Prefill) -> RecipientDiagnosis {
     let diag = d.diagnostic.clone();
-    let lower = format!("{} {}", diag, d.context).to_ascii_lowercase();
+    let lower = diag.to_ascii_lowercase();
+    let context_lower = d.context.to_ascii_lowercase();
     let reply = classify::find_reply(&diag).or_else(|| classify::find_reply(&d.context));
     let text_status =
         classify::find_enhanced(&diag).or_else(|| classify::find_enhanced(&d.context));
     let mut status = d.status.clone();
     // A generic Status (X.0.0) with a specific code in the reply: the reply says more.
     if let (Some(s), Some(t)) = (&status, &text_status) {
-        if s.ends_with(".0.0") && !t.ends_with(".0.0") && s[..1] == t[..1] {
+        // Likewise an expiry status (X.4.7) that quotes the last refusal's code.
+        let vague = s.ends_with(".0.0") || s.ends_with(".4.7");
+        if vague && !t.ends_with(".0.0") && s[..1] == t[..1] {
             status = Some(t.clone());
         }
     }
     if status.is_none() {
         status = text_status;
     }
-    let stage = d.stage.or_else(|| classify::find_stage(&lower));
+    let stage = d
+        .stage
+        .or_else(|| classify::find_stage(&lower))
+        .or_else(|| classify::find_stage(&context_lower));
     let reason = classify::classify(&classify::Facts {
         status: status.as_deref(),
         reply,
         text: &lower,
+        context: &context_lower,
         stage,
         action: d.action.as_deref(),
         diag_type: d.diag_type.as_deref(),
@@ -928,5 +999,162 @@ fn finish(d: Draft, kb: &KnowledgeBase, prefill: &mut Prefill) -> RecipientDiagn
         diagnostic,
         kb: ids,
         evidence,
+    }
+}
+
+/// The lines of a bounce in an unknown layout that say why it failed: those
+/// with a reply code or a known failure wording, before the original message.
+fn generic_text(human: &[Vec<HumanLine>], loc: &Locator<'_>) -> Option<Draft> {
+    let h = human.first()?;
+    let limit = h
+        .iter()
+        .position(|l| formats::is_original_marker(&l.text))
+        .unwrap_or(h.len());
+    let body: Vec<&HumanLine> = h[..limit]
+        .iter()
+        .filter(|l| !l.text.trim().is_empty())
+        .take(200)
+        .collect();
+    let mut picked: Vec<&HumanLine> = body
+        .iter()
+        .copied()
+        .filter(|l| {
+            formats::has_reply(&l.text)
+                || classify::text_reason(&l.text.to_ascii_lowercase()).is_some()
+        })
+        .take(12)
+        .collect();
+    if picked.is_empty() {
+        picked = body.into_iter().take(6).collect();
+    }
+    if picked.is_empty() {
+        return None;
+    }
+    let text = squash(
+        &picked
+            .iter()
+            .map(|l| l.text.trim())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    let lower = text.to_ascii_lowercase();
+    Some(Draft {
+        evidence: picked
+            .iter()
+            .map(|l| loc.find(l.seg, l.idx, &l.text))
+            .collect(),
+        remote_mta: formats::remote_mta(&text),
+        stage: classify::find_stage(&lower),
+        diagnostic: text,
+        ..Draft::default()
+    })
+}
+
+/// The To of the original message: from an attached copy, or from the
+/// headers quoted after the original-message marker.
+fn original_recipient(ex: &parse::Extracted, human: Option<&Vec<HumanLine>>) -> Option<String> {
+    if let Some(to) = original_header(ex, "to").and_then(|v| first_address(&v)) {
+        return Some(to);
+    }
+    let h = human?;
+    let start = h
+        .iter()
+        .position(|l| formats::is_original_marker(&l.text))?;
+    h[start..].iter().take(200).find_map(|l| {
+        let low = l.text.trim_start().to_ascii_lowercase();
+        low.starts_with("to:")
+            .then(|| first_address(&l.text.trim_start()[3..]))
+            .flatten()
+    })
+}
+
+/// Amazon SES event notifications (SNS JSON): bounce, complaint or delivery.
+fn ses_json(text: &str, seg: usize, loc: &Locator<'_>) -> Option<(MessageKind, Vec<Draft>)> {
+    let start = text.find('{')?;
+    let end = text.rfind('}')?;
+    if end <= start {
+        return None;
+    }
+    // SNS wraps long lines; the JSON is one line once the breaks are removed.
+    let body = &text[start..=end];
+    let v: serde_json::Value = serde_json::from_str(body)
+        .or_else(|_| serde_json::from_str(&body.replace('\n', "")))
+        .ok()?;
+    let kind = v
+        .get("notificationType")
+        .or_else(|| v.get("eventType"))?
+        .as_str()?
+        .to_ascii_lowercase();
+    let str_of =
+        |o: &serde_json::Value, k: &str| o.get(k).and_then(|x| x.as_str()).map(|s| s.to_string());
+    let ev_for = |needle: &str| -> Vec<Evidence> {
+        text.lines()
+            .enumerate()
+            .find(|(_, l)| l.contains(needle))
+            .map(|(i, l)| vec![loc.find(seg, i, l)])
+            .unwrap_or_default()
+    };
+    let mut drafts = Vec::new();
+    match kind.as_str() {
+        "bounce" => {
+            let b = v.get("bounce")?;
+            let mta = str_of(b, "reportingMTA").map(|m| dsn::typed(&m).1);
+            for r in b
+                .get("bouncedRecipients")?
+                .as_array()?
+                .iter()
+                .take(MAX_RECIPIENTS)
+            {
+                let addr = str_of(r, "emailAddress").and_then(|a| dsn::clean_address(&a));
+                let diag = str_of(r, "diagnosticCode")
+                    .map(|d| dsn::typed(&d).1)
+                    .unwrap_or_default();
+                drafts.push(Draft {
+                    evidence: addr.as_deref().map(ev_for).unwrap_or_default(),
+                    addr,
+                    action: str_of(r, "action"),
+                    status: str_of(r, "status").and_then(|s| classify::find_enhanced(&s)),
+                    diagnostic: squash(&diag),
+                    remote_mta: mta.clone(),
+                    ..Draft::default()
+                });
+            }
+            Some((MessageKind::Bounce, drafts))
+        }
+        "complaint" => {
+            let c = v.get("complaint")?;
+            for r in c
+                .get("complainedRecipients")?
+                .as_array()?
+                .iter()
+                .take(MAX_RECIPIENTS)
+            {
+                let addr = str_of(r, "emailAddress").and_then(|a| dsn::clean_address(&a));
+                drafts.push(Draft {
+                    evidence: addr.as_deref().map(ev_for).unwrap_or_default(),
+                    addr,
+                    ..Draft::default()
+                });
+            }
+            Some((MessageKind::Feedback, drafts))
+        }
+        "delivery" => {
+            let d = v.get("delivery")?;
+            let resp = str_of(d, "smtpResponse").unwrap_or_default();
+            for r in d.get("recipients")?.as_array()?.iter().take(MAX_RECIPIENTS) {
+                let addr = r.as_str().and_then(dsn::clean_address);
+                drafts.push(Draft {
+                    evidence: addr.as_deref().map(ev_for).unwrap_or_default(),
+                    addr,
+                    action: Some("delivered".into()),
+                    status: classify::find_enhanced(&resp),
+                    diagnostic: squash(&resp),
+                    remote_mta: str_of(d, "remoteMtaIp"),
+                    ..Draft::default()
+                });
+            }
+            Some((MessageKind::Bounce, drafts))
+        }
+        _ => None,
     }
 }
