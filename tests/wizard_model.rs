@@ -89,15 +89,32 @@ fn report(kind: CheckKind, status: Status, summary: &str) -> CheckReport {
 #[test]
 fn prefill_from_diagnosis_fills_fields_and_orders_by_reason() {
     let kb = KnowledgeBase::from_entries(
-        vec![entry(
-            "test-blocked",
-            Reason::Blocked,
-            vec![CheckKind::DnsPtr],
-            vec!["Look up the IP", "Request removal"],
-        )],
+        vec![
+            entry(
+                "test-blocked",
+                Reason::Blocked,
+                vec![CheckKind::DnsPtr],
+                vec!["Look up the IP", "Request removal"],
+            ),
+            entry(
+                "runner-up",
+                Reason::Blocked,
+                vec![CheckKind::Dkim],
+                vec!["Something else"],
+            ),
+        ],
         vec![],
     );
-    let w = Wizard::from_diagnosis(&diagnosis(&[Reason::Blocked], vec!["test-blocked"]), &kb);
+    let w = Wizard::from_diagnosis(
+        &diagnosis(
+            &[Reason::Blocked],
+            vec!["not-in-kb", "test-blocked", "runner-up"],
+        ),
+        &kb,
+    );
+    // Only the best entry known to the base contributes: no checklist for the runner-up.
+    assert_eq!(w.context.entries.len(), 1);
+    assert!(!w.steps.iter().any(|s| s.title.contains("runner-up")));
     assert_eq!(w.inputs.ips, "192.0.2.10, 2001:db8::25");
     assert_eq!(w.inputs.domain, "example.com");
     assert_eq!(w.inputs.mail_host, "mail.example.com");
@@ -537,6 +554,9 @@ fn markdown_report_has_commands_evidence_and_fixes() {
     assert!(md.contains("dig +short A 10.2.0.192.zen.spamhaus.org @127.0.0.1 -p 5353"));
     assert!(md.contains("| `A 10.2.0.192.zen.spamhaus.org` | `127.0.0.2` |"));
     assert!(md.contains("- Request removal at https://check.spamhaus.org/"));
+    // The general (seed) advice follows the check's own.
+    let general = md.find("General advice:").expect("general advice");
+    assert!(md[general..].contains("wait 24 hours and then resend"));
     // Checks that gave no commands get commands built from the inputs.
     assert!(md.contains("dig +short TXT _dmarc.example.com"));
     assert!(md.contains("dig +short TXT s1._domainkey.example.com"));

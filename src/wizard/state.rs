@@ -304,11 +304,11 @@ impl Wizard {
             if !context.reasons.contains(&r.reason) {
                 context.reasons.push(r.reason);
             }
-            for id in &r.kb {
-                if let Some(e) = kb.get(id) {
-                    if !entries.iter().any(|x| x.id == e.id) {
-                        entries.push(e);
-                    }
+            // Only each recipient's best entry: the others are alternatives the
+            // diagnosis ranked lower, and their checklists would mislead.
+            if let Some(e) = r.kb.iter().find_map(|id| kb.get(id)) {
+                if !entries.iter().any(|x| x.id == e.id) {
+                    entries.push(e);
                 }
             }
             let mut line = r

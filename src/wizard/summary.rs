@@ -391,13 +391,24 @@ fn write_check(md: &mut String, i: usize, step: &Step, target: &Target) {
             md.push('\n');
         }
     }
-    if matches!(outcome, Outcome::Fail | Outcome::Warn) {
+    if matches!(
+        outcome,
+        Outcome::Fail | Outcome::Warn | Outcome::CouldNotCheck
+    ) {
         let fix = finding(i, step, outcome, target).fix;
         md.push_str("Fix:\n\n");
-        for f in fix {
-            let _ = writeln!(md, "- {}", md_inline(&f));
+        for f in &fix {
+            let _ = writeln!(md, "- {}", md_inline(f));
         }
         md.push('\n');
+        // The check's own advice replaced the general steps above; keep them too.
+        if fix != step.fix {
+            md.push_str("General advice:\n\n");
+            for f in &step.fix {
+                let _ = writeln!(md, "- {}", md_inline(f));
+            }
+            md.push('\n');
+        }
     }
     let commands = commands_for(step, target);
     if !commands.is_empty() {

@@ -270,16 +270,20 @@ pub fn detail_lines(step: &Step, width: u16, tick: u64, t: &Theme) -> Vec<Line<'
         section(&mut out, "Evidence (query → answer)", &evidence, t.accent);
         section(&mut out, "Findings", &r.details, Style::new());
     }
-    let fix: Vec<String> = match step.report() {
-        Some(r) if !r.fix.is_empty() => r.fix.clone(),
-        _ => step.fix.clone(),
-    };
     let heading = if step.is_manual() {
         "Checklist (Space ticks when done)"
     } else {
         "How to fix"
     };
-    section(&mut out, heading, &fix, Style::new());
+    match step.report() {
+        // The check's own advice is specific to what it found; the general
+        // steps (from the seed documents and the playbook) still follow.
+        Some(r) if !r.fix.is_empty() => {
+            section(&mut out, heading, &r.fix, Style::new());
+            section(&mut out, "General advice", &step.fix, Style::new());
+        }
+        _ => section(&mut out, heading, &step.fix, Style::new()),
+    }
     if let Some(r) = step.report() {
         section(&mut out, "Verify yourself", &r.commands, t.accent);
     }
