@@ -46,6 +46,10 @@ _smtp._tls TXT "v=TLSRPTv1; rua=mailto:tls@good.test"
             "twospf.test",
             "@ TXT \"v=spf1 ip4:192.0.2.1 -all\"\n@ TXT \"v=spf1 include:provider.test ~all\"\n",
         ),
+        zone(
+            "halfdead.test",
+            "@ TXT \"v=spf1 include:dead.test include:_spf.provider.test -all\"\n",
+        ),
         zone("plusall.test", "@ TXT \"v=spf1 ptr +all\"\n"),
         zone("nullmx.test", "@ MX 0 .\n"),
         zone("nomx.test", "@ A 192.0.2.50\n"),
@@ -286,6 +290,13 @@ async fn spf_record_syntax_lookups_and_evaluation() {
     let r = check(&s, CheckKind::Spf, &target("nodmarc.test")).await;
     assert_eq!(r.status, Status::Fail, "{r:#?}");
     assert!(r.summary.contains("no SPF record"));
+
+    // An include that times out: the lookup count is unknown, not "fine".
+    let r = check(&s, CheckKind::Spf, &target("halfdead.test")).await;
+    assert_eq!(r.status, Status::Error, "{r:#?}");
+    assert!(has(&r, "could not count every DNS lookup"));
+    // The walk stops at the failure instead of waiting on further lookups.
+    assert!(!r.evidence.iter().any(|e| e.query.contains("provider.test")));
 
     // Timeout: could not check, never "no SPF record".
     let r = check(&s, CheckKind::Spf, &target("dead.test")).await;

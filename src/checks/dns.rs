@@ -1035,6 +1035,11 @@ fn walk_spf<'a>(
             terms: Vec::new(),
         };
         for term in terms {
+            // After a failed lookup the count is incomplete anyway; stop rather than
+            // wait for more timeouts.
+            if !w.failures.is_empty() {
+                break;
+            }
             let mut addrs = Vec::new();
             let mut child = None;
             let has_macro = |s: &str| s.contains('%');
@@ -1361,10 +1366,18 @@ async fn spf(target: &Target, dns: &Dns, settings: &Settings) -> CheckReport {
                         *ip, &helo, &helo, &sender,
                     ))
                     .await;
-                let matched = match tree.as_ref().map(|t| eval_node(t, *ip)) {
+                let evaluated = if incomplete {
+                    None
+                } else {
+                    tree.as_ref().map(|t| eval_node(t, *ip))
+                };
+                let matched = match evaluated {
                     Some(SpfMatch::Matched(_, path)) => format!("matched by {}", path.join(" → ")),
                     Some(SpfMatch::NoMatch) => "no mechanism matched (default neutral)".to_string(),
                     Some(SpfMatch::Unknown(why)) => format!("matching term not determined: {why}"),
+                    None if incomplete => {
+                        "matching term not determined: some lookups failed".to_string()
+                    }
                     None => "record could not be parsed".to_string(),
                 };
                 use mail_auth::SpfResult as R;
