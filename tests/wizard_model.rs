@@ -862,3 +862,80 @@ fn report_files_are_written_and_never_overwritten() {
         .block_on(bounce_doctor::tui::app::write_report(missing, "x".into()))
         .is_err());
 }
+
+#[test]
+fn wizard_pane_draws_at_every_size_and_phase() {
+    use bounce_doctor::tui::model::{Action, Command, Model};
+    use bounce_doctor::tui::theme::Theme;
+    use bounce_doctor::tui::view;
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    use std::sync::Arc;
+
+    let screen = |term: &Terminal<TestBackend>| -> String {
+        let buf = term.backend().buffer();
+        let mut s = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                s.push_str(buf[(x, y)].symbol());
+            }
+            s.push('\n');
+        }
+        s
+    };
+    for (w, h) in [(20, 6), (34, 10), (60, 20), (100, 30), (200, 60)] {
+        let mut m = Model::new(
+            Arc::new(KnowledgeBase::default()),
+            Theme::plain(),
+            ratatui::layout::Rect::new(0, 0, w, h),
+        );
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        m.update(Action::Command(Command::StartWizard));
+        for c in "192.0.2.10 bad".chars() {
+            m.update(Action::Insert(c));
+        }
+        m.update(Action::Command(Command::Open));
+        term.draw(|f| view::render(f, &m)).unwrap();
+        if w >= 100 {
+            assert!(screen(&term).contains("`bad` is not an IPv4"), "{w}x{h}");
+        }
+        for _ in 0..4 {
+            m.update(Action::Command(Command::DeleteChar));
+        }
+        let effects = m.update(Action::Command(Command::Open));
+        assert!(!effects.is_empty());
+        for _ in 0..3 {
+            m.update(Action::Tick);
+            term.draw(|f| view::render(f, &m)).unwrap();
+        }
+        if w >= 100 {
+            let s = screen(&term);
+            assert!(s.contains("Sending IP on blocklists"), "{s}");
+            assert!(s.contains("running"), "{s}");
+        }
+        // Move through every step, then the summary, scrolled past its end.
+        for _ in 0..20 {
+            m.update(Action::Command(Command::Down));
+            term.draw(|f| view::render(f, &m)).unwrap();
+        }
+        m.update(Action::Command(Command::ShowSummary));
+        for _ in 0..30 {
+            m.update(Action::Command(Command::PageDown));
+        }
+        term.draw(|f| view::render(f, &m)).unwrap();
+        if w >= 100 {
+            // Scrolling stops at the end: the last lines stay on screen.
+            assert!(
+                screen(&term).contains("e writes the full report"),
+                "{w}x{h}"
+            );
+            // The offset stopped at the end, so one PageUp moves back at once.
+            let at_end = m.wizard.as_ref().unwrap().scroll;
+            assert!(at_end < 150, "{at_end}");
+            m.update(Action::Command(Command::PageUp));
+            assert_eq!(m.wizard.as_ref().unwrap().scroll, at_end.saturating_sub(5));
+        }
+        m.update(Action::Command(Command::Help));
+        term.draw(|f| view::render(f, &m)).unwrap();
+    }
+}

@@ -659,7 +659,11 @@ impl Model {
             _ => match self.pane {
                 Pane::Browse => return self.browse_command(c),
                 Pane::Paste => return self.paste_command(c),
-                Pane::Wizard => return self.wizard_command(c),
+                Pane::Wizard => {
+                    let effects = self.wizard_command(c);
+                    self.clamp_wizard_scroll();
+                    return effects;
+                }
             },
         }
         Vec::new()
@@ -990,6 +994,7 @@ impl Model {
                 } else {
                     Command::PageUp
                 });
+                self.clamp_wizard_scroll();
             }
         }
     }

@@ -235,6 +235,15 @@ impl Model {
         Vec::new()
     }
 
+    /// Keep the wizard's scroll offset within what there is to show.
+    pub(super) fn clamp_wizard_scroll(&mut self) {
+        let a = self.areas();
+        let max = super::view::wizard::max_scroll(self, &a);
+        if let Some(p) = self.wizard.as_mut() {
+            p.scroll = p.scroll.min(max);
+        }
+    }
+
     /// A character typed into the focused input field.
     pub(super) fn wizard_insert(&mut self, c: char) {
         if let Some(p) = self.wizard.as_mut() {

@@ -44,14 +44,18 @@ pub fn render(frame: &mut Frame, model: &Model, a: &Areas) {
             let block = pane_block(title, model.popup.is_none(), a.compact, t);
             let inner = block.inner(area);
             frame.render_widget(block, area);
-            let lines: Vec<Line> = summary_lines(&pane.wizard, pane, inner.width, model.tick, t)
-                .into_iter()
-                .skip(pane.scroll)
-                .take(inner.height as usize)
-                .collect();
+            let all = summary_lines(&pane.wizard, pane, inner.width, model.tick, t);
+            let lines: Vec<Line> = visible(all, pane.scroll, inner.height);
             frame.render_widget(Paragraph::new(lines), inner);
         }
     }
+}
+
+/// The lines a pane of `height` shows at `scroll`, never scrolled past the end.
+fn visible(lines: Vec<Line<'static>>, scroll: usize, height: u16) -> Vec<Line<'static>> {
+    let h = height as usize;
+    let start = scroll.min(lines.len().saturating_sub(h));
+    lines.into_iter().skip(start).take(h).collect()
 }
 
 fn title_line<'a>(pane: &WizardPane, phase: &str, t: &Theme) -> Line<'a> {
@@ -297,12 +301,10 @@ pub fn detail_lines(step: &Step, width: u16, tick: u64, t: &Theme) -> Vec<Line<'
     out
 }
 
-fn render_steps(frame: &mut Frame, model: &Model, pane: &WizardPane, a: &Areas) {
-    let t = &model.theme;
-    let w = &pane.wizard;
-    let area = a.body;
-    // Side by side when wide enough, else the list on top of the details.
-    let (list_area, detail_area) = if area.width >= 90 {
+/// The step list and the step detail rectangles: side by side when wide
+/// enough, else the list on top of the details.
+pub fn steps_split(area: Rect) -> (Rect, Rect) {
+    if area.width >= 90 {
         let lw = (area.width * 2 / 5).max(40).min(area.width);
         (
             Rect::new(area.x, area.y, lw, area.height),
@@ -314,7 +316,43 @@ fn render_steps(frame: &mut Frame, model: &Model, pane: &WizardPane, a: &Areas) 
             Rect::new(area.x, area.y, area.width, lh),
             Rect::new(area.x, area.y + lh, area.width, area.height - lh),
         )
+    }
+}
+
+/// How many lines the scrollable part (step detail or summary) has beyond
+/// what fits: the largest useful scroll offset.
+pub fn max_scroll(model: &Model, a: &Areas) -> usize {
+    let Some(pane) = model.wizard.as_ref() else {
+        return 0;
     };
+    let t = &model.theme;
+    let w = &pane.wizard;
+    let (len, height) = match w.phase {
+        Phase::Inputs => return 0,
+        Phase::Steps => {
+            let inner = a.inner(steps_split(a.body).1);
+            let len = w
+                .steps
+                .get(w.selected)
+                .map_or(0, |s| detail_lines(s, inner.width, model.tick, t).len());
+            (len, inner.height)
+        }
+        Phase::Summary => {
+            let inner = a.inner(a.body);
+            (
+                summary_lines(w, pane, inner.width, model.tick, t).len(),
+                inner.height,
+            )
+        }
+    };
+    len.saturating_sub(height as usize)
+}
+
+fn render_steps(frame: &mut Frame, model: &Model, pane: &WizardPane, a: &Areas) {
+    let t = &model.theme;
+    let w = &pane.wizard;
+    let area = a.body;
+    let (list_area, detail_area) = steps_split(area);
     let done = w
         .steps
         .iter()
@@ -338,11 +376,8 @@ fn render_steps(frame: &mut Frame, model: &Model, pane: &WizardPane, a: &Areas) 
     let inner = block.inner(detail_area);
     frame.render_widget(block, detail_area);
     if let Some(step) = w.steps.get(w.selected) {
-        let lines: Vec<Line> = detail_lines(step, inner.width, model.tick, t)
-            .into_iter()
-            .skip(pane.scroll)
-            .take(inner.height as usize)
-            .collect();
+        let all = detail_lines(step, inner.width, model.tick, t);
+        let lines: Vec<Line> = visible(all, pane.scroll, inner.height);
         frame.render_widget(Paragraph::new(lines), inner);
     }
 }
