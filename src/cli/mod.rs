@@ -1,7 +1,8 @@
 //! The command-line front end: argument definitions and one module per subcommand.
 //!
 //! Exit codes: 0 success, 1 a problem was found (lint problems, unknown id, a
-//! failed check), 2 usage error or unreadable input.
+//! failed check), 2 usage error or unreadable input, 130 interrupted (Ctrl+C
+//! during `check`, after printing what finished).
 
 pub mod check;
 pub mod diagnose;
@@ -122,8 +123,21 @@ pub fn load_kb(cli_dirs: &[PathBuf]) -> KnowledgeBase {
     kb
 }
 
+/// Let a closed pipe end the process quietly (`bounce-doctor search x | head`),
+/// as command-line tools do, instead of failing on the next write.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: resetting a signal disposition to its default has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Run the parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
+    if cli.command.is_some() {
+        restore_sigpipe();
+    }
     let paint = Paint::new(color_enabled(cli.no_color));
     match cli.command {
         None => crate::tui::run(crate::tui::Options {

@@ -27,6 +27,22 @@ struct Doc {
     fragments: Vec<String>,
     /// Everything above joined, for the cheap subsequence pre-filter.
     all: String,
+    /// The entry explains one code in general: no provider, and its codes are
+    /// the class variants of a single code (`550`, or `4.7.1` + `5.7.1`).
+    general: bool,
+}
+
+fn is_general(provider: Option<&str>, codes: &[String]) -> bool {
+    let tail = |c: &String| {
+        c.split_once('.')
+            .map(|(_, t)| t.to_string())
+            .unwrap_or_else(|| c.clone())
+    };
+    provider.is_none()
+        && !codes.is_empty()
+        && codes
+            .iter()
+            .all(|c| c.contains('.') == codes[0].contains('.') && tail(c) == tail(&codes[0]))
 }
 
 /// A search index over a knowledge base. Build once, query on every keystroke.
@@ -97,6 +113,7 @@ impl Index {
                     fragments.join(" ")
                 );
                 Doc {
+                    general: is_general(e.provider.as_deref(), &e.codes),
                     id,
                     title,
                     summary,
@@ -163,39 +180,53 @@ impl Index {
                 hits.push(Hit { index, score });
             }
         }
-        hits.sort_by(|a, b| {
-            b.score
-                .cmp(&a.score)
-                .then(
-                    self.docs[a.index]
-                        .codes
-                        .len()
-                        .cmp(&self.docs[b.index].codes.len()),
-                )
-                .then(a.index.cmp(&b.index))
-        });
+        hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
         hits
     }
 
+    /// Score the code tokens of a query against an entry's codes.
+    ///
+    /// The best single token decides (an exact enhanced code outranks an exact
+    /// reply code, which outranks a prefix such as `5.7`); each further token
+    /// that matches adds a little, so `550 5.7.1` prefers entries with both.
+    /// General entries (the meaning of one code, no provider) come before the
+    /// texts of particular servers that use the code.
     fn code_score(doc: &Doc, codes: &[String]) -> i64 {
-        let mut total = 0;
+        let mut best = 0;
+        let mut matched = 0;
+        let mut exact = false;
         for q in codes {
-            let mut best = 0;
+            let mut token_best = 0;
             for c in &doc.codes {
                 let s = if c == q {
-                    1000
+                    if q.contains('.') {
+                        1000
+                    } else {
+                        900
+                    }
                 } else if c.starts_with(q.as_str()) && c.as_bytes().get(q.len()) == Some(&b'.') {
                     400
                 } else {
                     0
                 };
-                best = best.max(s);
+                token_best = token_best.max(s);
             }
-            total += best;
+            if token_best > 0 {
+                matched += 1;
+                exact |= token_best >= 900;
+            }
+            best = best.max(token_best);
         }
-        if total > 0 {
+        if best == 0 {
+            return 0;
+        }
+        let mut total = best + 150 * (matched - 1);
+        if exact {
             // Entries about fewer codes are more specific.
             total += 60 / doc.codes.len().max(1) as i64;
+        }
+        if doc.general {
+            total += 300;
         }
         total
     }
@@ -335,10 +366,9 @@ mod tests {
         assert_eq!(top(&idx, &kb, "550")[0], "smtp-550");
         assert_eq!(top(&idx, &kb, "5.7.1")[0], "enh-5-7-1");
         assert_eq!(top(&idx, &kb, "5.7")[0], "enh-5-7-1");
-        assert_eq!(
-            top(&idx, &kb, "554 5.7.1")[0],
-            "postfix-relay-access-denied"
-        );
+        // The reference meaning first, then the texts that use both codes.
+        let both = top(&idx, &kb, "554 5.7.1");
+        assert_eq!(both[..2], ["enh-5-7-1", "postfix-relay-access-denied"]);
         assert!(top(&idx, &kb, "421").is_empty());
     }
 
