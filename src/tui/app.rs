@@ -26,6 +26,7 @@ use ratatui::Terminal;
 use std::collections::HashMap;
 use std::io::{self, IsTerminal, Stdout};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::ThreadId;
 use std::time::Duration;
@@ -51,10 +52,12 @@ const TICK: Duration = Duration::from_millis(200);
 /// (a panic inside a task is reported in the interface instead).
 static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 
-type Term = Terminal<CrosstermBackend<Stdout>>;
+/// The terminal the interface draws on.
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
 /// Put the terminal back the way we found it. Safe to call more than once.
 pub fn restore_terminal() {
+    TERMINAL_ACTIVE.store(false, Ordering::SeqCst);
     let _ = disable_raw_mode();
     let _ = execute!(
         io::stdout(),
@@ -74,20 +77,31 @@ impl Drop for Restore {
     }
 }
 
-fn install_panic_hook() {
+/// Whether the terminal is in the interface's mode (raw, alternate screen).
+static TERMINAL_ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Install a panic hook that restores the terminal before the panic is printed.
+/// The calling thread is the one that owns the terminal.
+pub fn install_panic_hook() {
     let _ = UI_THREAD.set(std::thread::current().id());
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if UI_THREAD.get() == Some(&std::thread::current().id()) {
+        let on_ui_thread = UI_THREAD.get() == Some(&std::thread::current().id());
+        if on_ui_thread {
             restore_terminal();
+        }
+        // A panic on another thread while the interface is up is caught by tokio
+        // and shown in the interface; printing it would scribble over the screen.
+        if on_ui_thread || !TERMINAL_ACTIVE.load(Ordering::SeqCst) {
             previous(info);
         }
-        // Other threads: tokio catches the panic and the join error is shown in
-        // the interface; printing here would scribble over the screen.
     }));
 }
 
-fn setup() -> io::Result<Term> {
+/// Take over the terminal: raw mode, alternate screen, mouse capture and
+/// bracketed paste. Undo with [`restore_terminal`].
+pub fn enter_terminal() -> io::Result<Term> {
+    TERMINAL_ACTIVE.store(true, Ordering::SeqCst);
     enable_raw_mode()?;
     execute!(
         io::stdout(),
@@ -137,7 +151,7 @@ pub fn run(options: Options) -> i32 {
     };
     install_panic_hook();
     let guard = Restore;
-    let mut terminal = match setup() {
+    let mut terminal = match enter_terminal() {
         Ok(t) => t,
         Err(e) => {
             drop(guard);

@@ -56,6 +56,7 @@ pub fn bracketed(text: &str) -> String {
 
 /// How to start the program.
 pub struct PtyBuilder {
+    program: std::ffi::OsString,
     args: Vec<String>,
     env: Vec<(String, String)>,
     env_remove: Vec<String>,
@@ -64,6 +65,12 @@ pub struct PtyBuilder {
 }
 
 impl PtyBuilder {
+    /// Run another program instead of `bounce-doctor` (e.g. the test binary itself).
+    pub fn program(mut self, p: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.program = p.as_ref().to_os_string();
+        self
+    }
+
     /// Add a command-line argument.
     pub fn arg(mut self, a: impl AsRef<std::ffi::OsStr>) -> Self {
         self.args.push(a.as_ref().to_string_lossy().into_owned());
@@ -101,7 +108,7 @@ impl PtyBuilder {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_bounce-doctor"));
+        let mut cmd = CommandBuilder::new(&self.program);
         cmd.args(&self.args);
         cmd.env("TERM", "xterm-256color");
         for k in &self.env_remove {
@@ -158,6 +165,7 @@ impl Pty {
     /// Start describing a program run (80x24, no arguments).
     pub fn builder() -> PtyBuilder {
         PtyBuilder {
+            program: env!("CARGO_BIN_EXE_bounce-doctor").into(),
             args: Vec::new(),
             env: Vec::new(),
             env_remove: Vec::new(),
