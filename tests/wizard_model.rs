@@ -470,7 +470,7 @@ fn summary_orders_by_severity_then_impact() {
     );
     assert!(sum
         .headline
-        .starts_with("2 checks failed, 2 worth fixing; 1 check could not be checked"));
+        .starts_with("2 checks failed, 2 more worth fixing; 1 check could not be checked"));
     assert!(sum.headline.contains("still to run"), "{}", sum.headline);
     assert_eq!(sum.passed, vec!["SPF record".to_string()]);
     assert_eq!(sum.who, vec![bounce_doctor::knowledge::Actor::SenderAdmin]);

@@ -113,7 +113,9 @@ impl Wizard {
         let mut headline = match (fails, warns) {
             (0, 0) if passed.is_empty() => "No check has given a verdict yet".to_string(),
             (0, 0) => "The checks that ran found nothing wrong".to_string(),
-            _ => format!("{} failed, {} worth fixing", plural(fails, "check"), warns),
+            (f, 0) => format!("{} failed", plural(f, "check")),
+            (0, w) => format!("{} worth fixing", plural(w, "finding")),
+            (f, w) => format!("{} failed, {w} more worth fixing", plural(f, "check")),
         };
         if unknown > 0 {
             headline.push_str(&format!(
