@@ -524,3 +524,17 @@ fn resizing_down_to_tiny_keeps_the_model_consistent() {
         assert!(m.selected < m.results.len());
     }
 }
+
+#[test]
+fn evidence_scrolling_leaves_no_empty_space_below_the_text() {
+    let mut m = model();
+    let text: String = (1..=12).map(|i| format!("line {i}\n")).collect();
+    let req = paste(&mut m, &text);
+    m.update(Action::Diagnosed {
+        request: req,
+        result: Ok(bounce(vec![recipient("a@example.net", &[], &[11])])),
+    });
+    let h = m.areas().inner(m.areas().paste_text).height as usize;
+    assert!(h < 12, "the text must not fit for this test");
+    assert_eq!(m.paste.scroll, 12 - h);
+}

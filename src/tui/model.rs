@@ -812,8 +812,9 @@ impl Model {
         let h = self.text_height();
         let idx = line.saturating_sub(1);
         if idx < self.paste.scroll || idx >= self.paste.scroll + h {
-            // A little context above the line.
-            self.paste.scroll = idx.saturating_sub(h / 3);
+            // A little context above the line, but no empty space below the text.
+            let max = self.paste.lines.len().saturating_sub(h);
+            self.paste.scroll = idx.saturating_sub(h / 3).min(max);
         }
     }
 
