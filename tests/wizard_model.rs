@@ -627,6 +627,48 @@ fn every_seed_remediation_step_is_in_the_catalogue() {
 }
 
 #[test]
+fn blocklist_and_ptr_findings_point_at_checklist_steps() {
+    let mut w = Wizard::new(full_inputs());
+    let runs = w.start().unwrap();
+    let find = |k: CheckKind| runs.iter().find(|r| r.kind == k).unwrap().clone();
+    let smart = index_of(&w, CheckKind::SmartHost);
+    let infected = index_of(&w, CheckKind::InfectedHosts);
+    assert!(!w.steps[smart].is_relevant());
+
+    // A list that could not be asked mentions PBL too, but is no finding.
+    let mut unasked = report(CheckKind::Blocklist, Status::Error, "could not check");
+    unasked
+        .details
+        .push("could not check 192.0.2.10 on Spamhaus PBL (pbl.spamhaus.org): timeout".into());
+    let bl = find(CheckKind::Blocklist);
+    assert!(w.step_finished(bl.step, bl.run, unasked));
+    assert!(!w.steps[smart].is_relevant());
+
+    let again = w.rerun(bl.step).unwrap();
+    let mut listed = report(CheckKind::Blocklist, Status::Fail, "192.0.2.10 listed");
+    listed.details.push(
+        "LISTED: 192.0.2.10 on Spamhaus ZEN (zen.spamhaus.org): 127.0.0.11 = PBL (Spamhaus-maintained): end-user space".into(),
+    );
+    assert!(w.step_finished(bl.step, again.run, listed));
+    assert!(w.steps[smart].relevance[0].contains("Spamhaus PBL"));
+    assert!(!w.steps[infected].is_relevant());
+    let sum = w.summary();
+    assert!(sum
+        .next_actions
+        .iter()
+        .any(|a| a.contains("checklist items for this bounce") && a.contains("smart host")));
+
+    let ptr = find(CheckKind::DnsPtr);
+    let mut generic = report(CheckKind::DnsPtr, Status::Warn, "generic name");
+    generic.details.push(
+        "192.0.2.10: PTR 10-2-0-192.dsl.example.net looks generic/dynamic (the IP is in the name)"
+            .into(),
+    );
+    assert!(w.step_finished(ptr.step, ptr.run, generic));
+    assert_eq!(w.steps[smart].relevance.len(), 2);
+}
+
+#[test]
 fn cursor_stays_inside_the_list() {
     let mut w = Wizard::new(Inputs::default());
     w.select(-5);

@@ -553,7 +553,16 @@ impl Wizard {
     pub fn step_finished(&mut self, i: usize, run: u64, report: CheckReport) -> bool {
         match self.steps.get_mut(i) {
             Some(s) if s.state == (StepState::Running { run }) => {
+                let kind = s.check_kind();
+                let notes = kind.map(|k| follow_ups(k, &report)).unwrap_or_default();
                 s.state = StepState::Finished(report);
+                for (k, note) in notes {
+                    if let Some(t) = self.steps.iter_mut().find(|t| t.check_kind() == Some(k)) {
+                        if !t.relevance.iter().any(|r| r == note) {
+                            t.relevance.push(note.to_string());
+                        }
+                    }
+                }
                 true
             }
             _ => false,
@@ -695,6 +704,48 @@ impl Wizard {
             self.errors = self.inputs.validate().err().unwrap_or_default();
         }
     }
+}
+
+/// Checklist steps a probe's findings point at, with the reason in words: a
+/// PBL listing or a generic PTR name means end-user address space (smart
+/// host), an exploited-host listing means infected machines or abused scripts.
+/// Read from the report's listing lines, so a list that could not be asked
+/// never triggers a note.
+fn follow_ups(kind: CheckKind, report: &CheckReport) -> Vec<(CheckKind, &'static str)> {
+    let lower: Vec<String> = report.details.iter().map(|d| d.to_lowercase()).collect();
+    let mut notes = Vec::new();
+    match kind {
+        CheckKind::Blocklist if report.status == Status::Fail => {
+            let listed: Vec<&String> = lower.iter().filter(|l| l.starts_with("listed")).collect();
+            if listed.iter().any(|l| l.contains("pbl")) {
+                notes.push((
+                    CheckKind::SmartHost,
+                    "The blocklist check found the sending IP in Spamhaus PBL: end-user address space that should send through a smart host.",
+                ));
+            }
+            if listed
+                .iter()
+                .any(|l| l.contains("xbl") || l.contains("exploited") || l.contains("botnet"))
+            {
+                notes.push((
+                    CheckKind::InfectedHosts,
+                    "The blocklist check found the sending IP on a list of exploited hosts (such as Spamhaus XBL): look for infected machines.",
+                ));
+                notes.push((
+                    CheckKind::WebScripts,
+                    "The blocklist check found the sending IP on a list of exploited hosts: abused web scripts send from the same address.",
+                ));
+            }
+        }
+        CheckKind::DnsPtr if lower.iter().any(|l| l.contains("generic/dynamic")) => {
+            notes.push((
+                CheckKind::SmartHost,
+                "The reverse DNS check found a generic or dynamic-looking PTR name: receivers treat it like a home connection.",
+            ));
+        }
+        _ => {}
+    }
+    notes
 }
 
 /// Collapse whitespace and cut to `max` characters (for one-line displays).
