@@ -155,6 +155,16 @@ fn detail_narrow_50x16() {
 }
 
 #[test]
+fn detail_20x6() {
+    let mut m = model(20, 6);
+    typed(&mut m, "relay access");
+    cmd(&mut m, Command::NextFocus);
+    cmd(&mut m, Command::NextFocus);
+    cmd(&mut m, Command::Down);
+    insta::assert_snapshot!(draw(&m));
+}
+
+#[test]
 fn browse_20x6() {
     let mut m = model(20, 6);
     typed(&mut m, "550");
