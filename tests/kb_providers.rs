@@ -95,6 +95,7 @@ const LINES: &[(&str, &str)] = &[
     // Zoho, GMX, Mail.ru, Yandex
     ("someone@example.org Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1 <someone@example.org>... User unknown", "zoho-invalid-address"),
     ("554-gmx.net (mxgmx104) Nemesis ESMTP Service not available 554-No SMTP service 554 For explanation visit https://postmaster.gmx.net/en/case?c=hi&i=ip&v=198.51.100.40&r=0MKsEO-1abcd", "gmx-nemesis-service-not-available"),
+    ("554-mail.com (mxgmxus002) Nemesis ESMTP Service not available 554-No SMTP service 554-Bad DNS PTR resource record. 554 For explanation visit https://postmaster.gmx.com/en/case?c=r0601&i=ip&v=192.0.2.93&r=1AbCd", "gmx-bad-dns-ptr"),
     ("554 IP address is block listed. For explanation visit https://postmaster.gmx.net/en/case?c=r0201&i=ip&v=198.51.100.41&r=1Mxyz", "gmx-ip-block-listed"),
     ("550 Requested action not taken: mailbox unavailable", "gmx-mailbox-unavailable"),
     ("550 spam message rejected. Please visit http://help.mail.ru/notspam-support/id?c=AbCdEf or report details to abuse@corp.mail.ru. Error code: 1A2B3C", "mailru-spam-message-rejected"),
