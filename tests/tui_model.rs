@@ -538,3 +538,31 @@ fn evidence_scrolling_leaves_no_empty_space_below_the_text() {
     assert!(h < 12, "the text must not fit for this test");
     assert_eq!(m.paste.scroll, 12 - h);
 }
+
+#[test]
+fn clicking_a_recipient_selects_it() {
+    let mut m = Model::new(fixture_kb(vec![]), Theme::plain(), Rect::new(0, 0, 120, 40));
+    let req = paste(&mut m, "a\nb\nc\nd\n");
+    m.update(Action::Diagnosed {
+        request: req,
+        result: Ok(bounce(vec![
+            recipient("a@example.net", &[], &[1]),
+            recipient("b@example.net", &[], &[3]),
+        ])),
+    });
+    let a = m.areas();
+    let inner = a.inner(a.paste_summary);
+    // Each recipient is a block of lines: click inside the second block.
+    let rows = bounce_doctor::tui::view::paste::recipient_rows(&m, inner.width);
+    let second = rows.iter().position(|r| *r == Some(1)).unwrap();
+    m.update(Action::Click {
+        column: inner.x + 3,
+        row: inner.y + second as u16 + 1,
+    });
+    assert_eq!(m.paste.selected, 1);
+    m.update(Action::Click {
+        column: inner.x + 3,
+        row: inner.y,
+    });
+    assert_eq!(m.paste.selected, 0);
+}

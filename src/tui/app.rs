@@ -391,6 +391,8 @@ async fn event_loop(
     loop {
         for effect in effects.drain(..) {
             if !runner.run(effect, terminal) {
+                // Bounded: a stuck X server must not keep the program from exiting.
+                let _ = tokio::time::timeout(CLIPBOARD_TIMEOUT, runner.clipboard.shutdown()).await;
                 return Ok(());
             }
         }

@@ -9,6 +9,7 @@ use tokio::sync::oneshot;
 enum Request {
     Get(oneshot::Sender<Result<String, String>>),
     Set(String, oneshot::Sender<Result<(), String>>),
+    Shutdown(oneshot::Sender<()>),
 }
 
 /// Handle to the clipboard thread. Cheap to clone.
@@ -44,37 +45,56 @@ fn describe(e: &arboard::Error) -> String {
     }
 }
 
-fn serve(rx: mpsc::Receiver<Request>) {
-    let mut board: Option<arboard::Clipboard> = None;
-    let mut failure: Option<String> = None;
-    for req in rx {
-        if board.is_none() && failure.is_none() {
+/// The clipboard, opened on first use; a failure to open it is remembered.
+struct Board {
+    board: Option<arboard::Clipboard>,
+    failure: Option<String>,
+}
+
+impl Board {
+    fn get(&mut self) -> Result<&mut arboard::Clipboard, String> {
+        if self.board.is_none() && self.failure.is_none() {
             match arboard::Clipboard::new() {
-                Ok(b) => board = Some(b),
-                Err(e) => failure = Some(describe(&e)),
+                Ok(b) => self.board = Some(b),
+                Err(e) => self.failure = Some(describe(&e)),
             }
         }
+        match (&mut self.board, &self.failure) {
+            (Some(b), _) => Ok(b),
+            (None, Some(f)) => Err(f.clone()),
+            (None, None) => Err("clipboard unavailable".into()),
+        }
+    }
+}
+
+fn serve(rx: mpsc::Receiver<Request>) {
+    let mut board = Board {
+        board: None,
+        failure: None,
+    };
+    for req in rx {
         match req {
             Request::Get(reply) => {
-                let r = match (&mut board, &failure) {
-                    (Some(b), _) => match b.get_text() {
-                        Ok(s) => Ok(s),
-                        // An empty clipboard (or one holding an image) is not a broken one.
-                        Err(arboard::Error::ContentNotAvailable) => Ok(String::new()),
-                        Err(e) => Err(describe(&e)),
-                    },
-                    (None, Some(f)) => Err(f.clone()),
-                    (None, None) => Err("clipboard unavailable".into()),
-                };
+                let r = board.get().and_then(|b| match b.get_text() {
+                    Ok(s) => Ok(s),
+                    // An empty clipboard (or one holding an image) is not a broken one.
+                    Err(arboard::Error::ContentNotAvailable) => Ok(String::new()),
+                    Err(e) => Err(describe(&e)),
+                });
                 let _ = reply.send(r);
             }
             Request::Set(text, reply) => {
-                let r = match (&mut board, &failure) {
-                    (Some(b), _) => b.set_text(text).map_err(|e| describe(&e)),
-                    (None, Some(f)) => Err(f.clone()),
-                    (None, None) => Err("clipboard unavailable".into()),
-                };
+                let r = board
+                    .get()
+                    .and_then(|b| b.set_text(text).map_err(|e| describe(&e)));
                 let _ = reply.send(r);
+            }
+            Request::Shutdown(done) => {
+                // Dropping the clipboard hands what we copied to a clipboard
+                // manager, if one runs; otherwise X11 forgets it when we exit.
+                drop(board.board.take());
+                let _ = done.send(());
+                return;
             }
         }
     }
@@ -99,6 +119,15 @@ impl Clipboard {
             .map_err(|_| "the clipboard thread is not running".to_string())?;
         rx.await
             .map_err(|_| "the clipboard thread stopped".to_string())?
+    }
+
+    /// Close the clipboard before exiting, so a clipboard manager can keep what
+    /// was copied. Later requests fail.
+    pub async fn shutdown(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Request::Shutdown(tx)).is_ok() {
+            let _ = rx.await;
+        }
     }
 
     /// Put text on the clipboard; `Err(reason)` when there is no clipboard.
