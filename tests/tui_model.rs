@@ -566,3 +566,94 @@ fn clicking_a_recipient_selects_it() {
     });
     assert_eq!(m.paste.selected, 0);
 }
+
+/// Thousands of pseudo-random actions (fixed seed) at random sizes: the model
+/// never panics, keeps its selections in range, and every state draws.
+#[test]
+fn random_actions_never_break_the_model() {
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n.max(1)
+    };
+    let commands = [
+        Command::Quit,
+        Command::Help,
+        Command::Problems,
+        Command::FocusSearch,
+        Command::NextFocus,
+        Command::PrevFocus,
+        Command::Back,
+        Command::Down,
+        Command::Up,
+        Command::PageDown,
+        Command::PageUp,
+        Command::Home,
+        Command::End,
+        Command::Open,
+        Command::DeleteChar,
+        Command::ClearQuery,
+        Command::CopyEntry,
+        Command::PasteClipboard,
+    ];
+    let texts = [
+        "550 5.1.1 user unknown",
+        "a\r\nb\rc\n\x1b[2J\x07\u{202e}x\n",
+        "relay",
+        "",
+        "\n\n\n",
+        "Final-Recipient: rfc822; x@example.net\nStatus: 5.2.2\n",
+    ];
+    let mut m = model();
+    let mut pending: Vec<u64> = Vec::new();
+    for _ in 0..3000 {
+        let (w, h) = (m.size.width, m.size.height);
+        let action = match next(10) {
+            0 => Action::Resize(next(130) as u16, next(45) as u16),
+            1 => Action::Paste(texts[next(texts.len() as u64) as usize].to_string()),
+            2 => Action::Click {
+                column: next(w as u64 + 2) as u16,
+                row: next(h as u64 + 2) as u16,
+            },
+            3 => Action::Scroll {
+                column: next(w as u64 + 2) as u16,
+                row: next(h as u64 + 2) as u16,
+                down: next(2) == 0,
+            },
+            4 => Action::Insert(['5', 'a', ' ', '.', 'é'][next(5) as usize]),
+            5 => Action::Tick,
+            6 => Action::ClipboardRead(if next(2) == 0 {
+                Ok(texts[next(texts.len() as u64) as usize].to_string())
+            } else {
+                Err("no display".into())
+            }),
+            7 if !pending.is_empty() => {
+                let request = pending.remove(next(pending.len() as u64) as usize);
+                let n = next(4) as usize;
+                let rs = (0..n)
+                    .map(|i| recipient("r@example.net", &["tui-user-unknown"], &[i + 1, 400]))
+                    .collect();
+                Action::Diagnosed {
+                    request,
+                    result: Ok(bounce(rs)),
+                }
+            }
+            _ => Action::Command(commands[next(commands.len() as u64) as usize]),
+        };
+        for e in m.update(action) {
+            if let Effect::Diagnose { request, .. } = e {
+                pending.push(request);
+            }
+        }
+        assert!(m.results.is_empty() || m.selected < m.results.len());
+        let n = m.paste.recipients().len();
+        assert!(n == 0 || m.paste.selected < n);
+        let (w, h) = (m.size.width, m.size.height);
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| bounce_doctor::tui::view::render(f, &m)).unwrap();
+    }
+}
