@@ -50,7 +50,7 @@ pub fn find_reply(text: &str) -> Option<u16> {
     static START: OnceLock<Regex> = OnceLock::new();
     static QUOTED: OnceLock<Regex> = OnceLock::new();
     let start = START.get_or_init(|| {
-        Regex::new(r"^\s*(?:smtp;\s*|<<<\s*|#)?([245][0-5]\d)(?:[\s\-.,:]|$)").expect("regex")
+        Regex::new(r"^\s*(?:smtp;\s*|<<<\s*|#)?([245][0-5]\d)(?:[\s\-]|$)").expect("regex")
     });
     if let Some(c) = start.captures(text) {
         return c[1].parse().ok();

@@ -485,12 +485,18 @@ fn diagnose_message(
     let mut text_rcpts: Vec<(Draft, bool)> = Vec::new();
     for h in &human {
         let lines: Vec<String> = h.iter().map(|l| l.text.clone()).collect();
+        let mut covered: Vec<usize> = Vec::new();
         for r in formats::scan(&lines) {
             let d = draft_from_lines(&r, h, &loc, None);
             let has_code = r.lines.iter().any(|&i| formats::has_reply(&lines[i]));
+            covered.extend(r.lines.iter().copied());
             merge_text(&mut text_rcpts, d, has_code);
         }
         for (r, stage) in formats::transcript(&lines) {
+            // A reply already inside a recipient's block is that recipient's reply.
+            if r.addr.is_none() && r.lines.iter().any(|i| covered.contains(i)) {
+                continue;
+            }
             let d = draft_from_lines(&r, h, &loc, stage);
             merge_text(&mut text_rcpts, d, true);
         }
@@ -517,7 +523,10 @@ fn diagnose_message(
                 action: r.action.as_ref().map(|a| a.0.clone()),
                 status: r.status.as_ref().map(|s| s.0.clone()),
                 diag_type: r.diag_type.clone(),
-                remote_mta: r.remote_mta.as_ref().map(|m| dsn::typed(&m.0).1),
+                remote_mta: r
+                    .remote_mta
+                    .as_ref()
+                    .and_then(|m| host_only(&dsn::typed(&m.0).1)),
                 ..Draft::default()
             };
             let seg_text: Vec<&str> = ex.segments[*si].text.lines().collect();
@@ -880,6 +889,15 @@ fn mail_host_from_text(lower: &str) -> Option<String> {
     None
 }
 
+/// The host name of a Remote-MTA value (`mx.example.net. (192.0.2.1, ...)` → `mx.example.net`).
+fn host_only(v: &str) -> Option<String> {
+    let h = v
+        .split_whitespace()
+        .next()?
+        .trim_matches(|c| c == '[' || c == ']' || c == '.' || c == ',');
+    (!h.is_empty()).then(|| h.to_ascii_lowercase())
+}
+
 fn push_ip(ips: &mut Vec<IpAddr>, ip: IpAddr) {
     if !ips.contains(&ip) && ips.len() < 16 {
         ips.push(ip);
@@ -901,7 +919,27 @@ fn collect_ips(text: &str, ips: &mut Vec<IpAddr>) {
         Regex::new(r"(?:^|[^\d.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:[^\d.]|\.(?:\D|$)|$)")
             .expect("regex")
     });
+    static REMOTE_IP: OnceLock<Regex> = OnceLock::new();
+    let remote_ip = REMOTE_IP.get_or_init(|| {
+        Regex::new(r"(?i)(?:giving up on |connect to )?\d{1,3}(?:\.\d{1,3}){3}\.? ?(?:does not like|failed after|failed on|but connection died|said:)?")
+            .expect("regex")
+    });
     let cleaned = host.replace_all(text, " ");
+    // qmail names the remote by IP ("192.0.2.1 does not like recipient").
+    let cleaned = remote_ip.replace_all(&cleaned, |c: &regex::Captures<'_>| {
+        let m = c[0].to_ascii_lowercase();
+        if m.starts_with("giving up on")
+            || m.starts_with("connect to")
+            || m.ends_with("like")
+            || m.contains("failed")
+            || m.contains("died")
+            || m.ends_with("said:")
+        {
+            " ".to_string()
+        } else {
+            c[0].to_string()
+        }
+    });
     for c in ip.captures_iter(&cleaned) {
         if let Ok(a) = c[1].parse::<IpAddr>() {
             push_ip(ips, a);

@@ -218,7 +218,12 @@ pub(crate) fn extract(msg: &[u8], first_line: usize) -> Extracted {
         ex.segments.push(whole(SegKind::Human));
         return ex;
     }
-    let Some(message) = MessageParser::default().parse(msg) else {
+    // mail-parser has internal consistency assertions that can fire on
+    // corrupt MIME; a failure there must not take the program down.
+    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(msg))
+        .ok()
+        .flatten();
+    let Some(message) = parsed else {
         ex.segments.push(whole(SegKind::Human));
         return ex;
     };

@@ -1,0 +1,108 @@
+//! Speed and memory of the diagnosis engine over the labelled corpus
+//! (../shared/corpus/sisimai/lf): time per email, peak resident memory
+//! (VmHWM), and the ratio to Sisimai when libsisimai-perl is installed.
+//! Run: `cargo bench --bench diagnose`.
+
+use bounce_doctor::diagnose::diagnose;
+use bounce_doctor::knowledge::KnowledgeBase;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+const ROUNDS: usize = 5;
+
+fn corpus() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    [
+        "../shared/corpus/sisimai/lf",
+        "../../shared/corpus/sisimai/lf",
+    ]
+    .iter()
+    .map(|p| root.join(p))
+    .find(|p| p.is_dir())
+}
+
+/// Peak resident set size of this process in KiB (Linux), if known.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn main() {
+    let Some(dir) = corpus() else {
+        println!("corpus not found: nothing to measure");
+        return;
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("read corpus")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    let inputs: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(f).expect("read"))
+        .collect();
+    let rss_before = peak_rss_kib();
+    let kb = KnowledgeBase::builtin();
+    // Warm up (compiles the engine's regular expressions once).
+    let mut recipients = 0usize;
+    for i in &inputs {
+        if let Ok(m) = diagnose(i, &kb) {
+            recipients += m.iter().map(|m| m.recipients.len()).sum::<usize>();
+        }
+    }
+    let start = Instant::now();
+    for _ in 0..ROUNDS {
+        for i in &inputs {
+            std::hint::black_box(diagnose(std::hint::black_box(i), &kb).ok());
+        }
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let per_email = elapsed / (ROUNDS * inputs.len()) as f64;
+    println!(
+        "bounce-doctor {:.6} s/email ({} emails x {ROUNDS} rounds, {recipients} recipients per round, {:.0} emails/s)",
+        per_email,
+        inputs.len(),
+        1.0 / per_email
+    );
+    match (peak_rss_kib(), rss_before) {
+        (Some(peak), Some(before)) => println!(
+            "peak resident memory (VmHWM): {:.1} MiB (before loading anything: {:.1} MiB)",
+            peak as f64 / 1024.0,
+            before as f64 / 1024.0
+        ),
+        _ => println!("peak resident memory: unknown (no /proc/self/status)"),
+    }
+
+    // Sisimai side by side, when installed.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/sisimai.pl");
+    let has_sisimai = std::process::Command::new("perl")
+        .args(["-MSisimai", "-e", "1"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_sisimai {
+        println!("sisimai: not installed (apt-get install -y libsisimai-perl) - no ratio");
+        return;
+    }
+    let out = std::process::Command::new("perl")
+        .arg(&script)
+        .arg("1")
+        .args(&files)
+        .output()
+        .expect("run perl");
+    let text = String::from_utf8_lossy(&out.stdout);
+    print!("{text}");
+    let theirs: Option<f64> = text.split_whitespace().nth(1).and_then(|v| v.parse().ok());
+    if let Some(t) = theirs {
+        println!(
+            "ratio: bounce-doctor is {:.1}x faster than Sisimai",
+            t / per_email
+        );
+    }
+}
