@@ -46,7 +46,7 @@ fn search_help_and_quit() {
     t.send_str("q");
     assert_eq!(t.wait_exit(DEADLINE), Some(0));
     // The terminal was restored: back on the main screen.
-    assert!(!t.with_screen(|s| s.alternate_screen()));
+    t.wait_screen(DEADLINE, "the main screen", |s| !s.alternate_screen());
 }
 
 #[test]
@@ -182,4 +182,25 @@ fn no_color_draws_no_colours() {
     );
     t.send_str(keys::CTRL_C);
     assert_eq!(t.wait_exit(DEADLINE), Some(0));
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let config = tempfile::tempdir().unwrap();
+    let mut t = start(80, 24, &config);
+    t.wait_for("Search", DEADLINE);
+    assert!(t.with_screen(|s| s.alternate_screen()));
+    let pid = t.process_id().expect("child pid");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(t.wait_exit(DEADLINE), Some(143));
+    // (Polled: the last bytes may still be on their way from the PTY.)
+    t.wait_screen(DEADLINE, "the terminal to be restored", |s| {
+        !s.alternate_screen()
+            && !s.bracketed_paste()
+            && s.mouse_protocol_mode() == vt100::MouseProtocolMode::None
+    });
 }

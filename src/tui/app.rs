@@ -161,8 +161,10 @@ pub fn run(options: Options) -> i32 {
     };
     let code = rt.block_on(event_loop(&mut terminal, kb, options, settings));
     drop(guard);
+    // A diagnosis still running on a blocking thread must not delay the exit.
+    rt.shutdown_background();
     match code {
-        Ok(()) => 0,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: terminal I/O failed: {e}");
             1
@@ -361,12 +363,50 @@ pub fn action_for_event(ev: Event, model: &Model) -> Option<Action> {
     }
 }
 
+/// SIGTERM and SIGHUP, so the loop can end and the terminal be restored.
+struct StopSignals {
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hangup: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn new() -> io::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(StopSignals {
+                terminate: signal(SignalKind::terminate())?,
+                hangup: signal(SignalKind::hangup())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(StopSignals {})
+    }
+
+    /// Wait for a signal; returns the conventional exit code (128 + signal number).
+    async fn recv(&mut self) -> i32 {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.terminate.recv() => 128 + 15,
+                _ = self.hangup.recv() => 128 + 1,
+            }
+        }
+        #[cfg(not(unix))]
+        std::future::pending().await
+    }
+}
+
 async fn event_loop(
     terminal: &mut Term,
     kb: Arc<KnowledgeBase>,
     options: Options,
     settings: Settings,
-) -> io::Result<()> {
+) -> io::Result<i32> {
+    // Being killed or losing the terminal still restores it (the caller does).
+    let mut stop = StopSignals::new()?;
     let size = terminal.size()?;
     let mut model = Model::new(
         kb.clone(),
@@ -393,7 +433,7 @@ async fn event_loop(
             if !runner.run(effect, terminal) {
                 // Bounded: a stuck X server must not keep the program from exiting.
                 let _ = tokio::time::timeout(CLIPBOARD_TIMEOUT, runner.clipboard.shutdown()).await;
-                return Ok(());
+                return Ok(0);
             }
         }
         terminal.draw(|f| view::render(f, &model))?;
@@ -401,8 +441,9 @@ async fn event_loop(
             ev = events.next() => match ev {
                 Some(Ok(ev)) => action_for_event(ev, &model),
                 Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                None => return Ok(0),
             },
+            code = stop.recv() => return Ok(code),
             Some(a) = rx.recv() => Some(a),
             _ = tick.tick() => Some(Action::Tick),
         };

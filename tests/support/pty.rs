@@ -200,6 +200,23 @@ impl Pty {
         f(self.parser.lock().unwrap().screen())
     }
 
+    /// Poll until `pred(screen)` holds (e.g. the alternate screen was left);
+    /// panics with the screen text at the deadline.
+    pub fn wait_screen(
+        &self,
+        deadline: Duration,
+        what: &str,
+        pred: impl Fn(&vt100::Screen) -> bool,
+    ) {
+        let end = Instant::now() + deadline;
+        while !self.with_screen(&pred) {
+            if Instant::now() >= end {
+                panic!("timed out waiting for {what}; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Everything the program has written so far, unparsed.
     pub fn raw_output(&self) -> Vec<u8> {
         self.raw.lock().unwrap().clone()
@@ -251,6 +268,11 @@ impl Pty {
             .unwrap()
             .screen_mut()
             .set_size(nz(rows), nz(cols));
+    }
+
+    /// The program's process id.
+    pub fn process_id(&self) -> Option<u32> {
+        self.child.process_id()
     }
 
     /// Wait for the program to exit; returns its exit code, or `None` at the deadline.
