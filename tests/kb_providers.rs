@@ -131,6 +131,8 @@ const LINES: &[(&str, &str)] = &[
     ("554 5.7.1 Service unavailable; Client host [198.51.100.67] blocked using ips.backscatterer.org", "dnsbl-backscatterer"),
     ("554 5.7.1 Service unavailable; Client host [198.51.100.68] blocked using noptr.spamrats.com", "dnsbl-spamrats-noptr"),
     ("550 Service unavailable; Client host [198.51.100.69] blocked using Trend Micro RBL+. Please see http://www.mail-abuse.com/cgi-bin/lookup?ip_address=198.51.100.69", "dnsbl-trendmicro-rblplus"),
+    ("554 5.7.1 Service unavailable; Client domain example.com blocked using multi.uribl.com; Query Refused. See http://uribl.com/refused.shtml for more information [Your DNS IP: 8.8.8.8]", "dnsbl-uribl-query-refused"),
+    ("554 mx.example.org ESMTP No SMTP service here", "banner-no-smtp-service-here"),
     ("554 5.7.1 Service unavailable; Client host [198.51.100.70] blocked using dnsbl.sorbs.net", "dnsbl-sorbs-dead"),
     ("554 5.7.1 Service unavailable; Client host [198.51.100.71] blocked using psbl.surriel.com", "dnsbl-psbl"),
     ("554 5.7.1 Service unavailable; Sender address [news@example.com] blocked using dbl.spamhaus.org", "dnsbl-spamhaus-dbl"),
