@@ -177,3 +177,34 @@ fn unreadable_binary_and_oversized_files_get_a_message() {
     t.send_str(keys::CTRL_C);
     assert_eq!(t.wait_exit(DEADLINE), Some(0));
 }
+
+#[test]
+fn mbox_recipients_are_grouped_by_message() {
+    let config = tempfile::tempdir().unwrap();
+    let second = BOUNCE.replace("bob@example.net", "dave@example.org");
+    let mbox = format!(
+        "From MAILER-DAEMON Mon Jan  1 00:00:00 2024\n{BOUNCE}\nFrom MAILER-DAEMON Mon Jan  1 00:00:00 2024\n{second}"
+    );
+    let file = config.path().join("bounces.mbox");
+    std::fs::write(&file, &mbox).unwrap();
+    let kb = KnowledgeBase::load_with(&[fixture_kb()]);
+    let msgs = bounce_doctor::diagnose::diagnose(mbox.as_bytes(), &kb).unwrap();
+    assert_eq!(msgs.len(), 2, "the engine splits the mbox");
+    let mut t = start(config.path(), &["--paste", file.to_str().unwrap()]);
+    t.try_wait_until(DEADLINE, |s| {
+        s.contains(&format!("Message 1 (line {})", msgs[0].first_line))
+            && s.contains("> bob@example.net")
+    })
+    .unwrap_or_else(|s| panic!("first message not shown:\n{s}"));
+    // The second recipient's block and its evidence, in the second message.
+    t.send_str("j");
+    let line = msgs[1].recipients[0].evidence[0].line;
+    t.try_wait_until(DEADLINE, |s| {
+        s.contains(&format!("Message 2 (line {})", msgs[1].first_line))
+            && s.contains("> dave@example.org")
+            && s.contains(&format!("{line}>"))
+    })
+    .unwrap_or_else(|s| panic!("second message not shown:\n{s}"));
+    t.send_str("q");
+    assert_eq!(t.wait_exit(DEADLINE), Some(0));
+}

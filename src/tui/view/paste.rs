@@ -165,8 +165,22 @@ fn summary(model: &Model, width: u16) -> Vec<(Line<'static>, Option<usize>)> {
                     Style::new(),
                 );
             } else {
-                for (i, r) in recipients.iter().enumerate() {
-                    recipient_block(&mut out, i, r, i == p.selected, width, t);
+                // An mbox holds several bounces: say which one each block is from.
+                let many = msgs.len() > 1;
+                let mut i = 0;
+                for (n, m) in msgs.iter().enumerate() {
+                    if many && !m.recipients.is_empty() {
+                        let subject = m.subject.as_deref().map(sanitize).unwrap_or_default();
+                        let head = format!("Message {} (line {}) {subject}", n + 1, m.first_line);
+                        out.push((
+                            Line::styled(ellipsize(&head, width as usize), t.muted),
+                            None,
+                        ));
+                    }
+                    for r in &m.recipients {
+                        recipient_block(&mut out, i, r, i == p.selected, width, t);
+                        i += 1;
+                    }
                 }
             }
         }
