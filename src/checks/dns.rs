@@ -88,6 +88,33 @@ fn cancelled(kind: CheckKind) -> CheckReport {
     CheckReport::new(kind, Status::Skipped, "cancelled before DNS answered")
 }
 
+/// The argument of an `ip4:`/`ip6:` mechanism: an address and an optional
+/// prefix length, at most `max` (also the default when none is given).
+fn parse_ip_mech<A: std::str::FromStr>(
+    text: &str,
+    after_colon: Option<&str>,
+    max: u8,
+    family: &str,
+) -> Result<(A, u8), String> {
+    let spec = after_colon.ok_or_else(|| format!("`{text}` needs an address"))?;
+    let (addr, len) = match spec.split_once('/') {
+        Some((addr, len)) => (addr, Some(len)),
+        None => (spec, None),
+    };
+    let ip: A = addr
+        .parse()
+        .map_err(|_| format!("`{text}`: `{addr}` is not an {family} address"))?;
+    let len: u8 = match len {
+        None => max,
+        Some(len) => len
+            .parse()
+            .ok()
+            .filter(|l| *l <= max)
+            .ok_or_else(|| format!("`{text}`: bad prefix length"))?,
+    };
+    Ok((ip, len))
+}
+
 /// A report being built: records every answer as evidence and a `dig` command.
 struct Rep<'a> {
     r: CheckReport,
@@ -923,29 +950,11 @@ pub fn parse_spf(record: &str) -> Result<Vec<SpfTerm>, String> {
             }
             "ptr" => SpfMech::Ptr(after_colon.map(str::to_string)),
             "ip4" => {
-                let spec = after_colon.ok_or_else(|| format!("`{text}` needs an address"))?;
-                let (addr, len) = spec.split_once('/').unwrap_or((spec, "32"));
-                let ip: Ipv4Addr = addr
-                    .parse()
-                    .map_err(|_| format!("`{text}`: `{addr}` is not an IPv4 address"))?;
-                let len: u8 = len
-                    .parse()
-                    .ok()
-                    .filter(|l| *l <= 32)
-                    .ok_or_else(|| format!("`{text}`: bad prefix length"))?;
+                let (ip, len) = parse_ip_mech::<Ipv4Addr>(text, after_colon, 32, "IPv4")?;
                 SpfMech::Ip4(ip, len)
             }
             "ip6" => {
-                let spec = after_colon.ok_or_else(|| format!("`{text}` needs an address"))?;
-                let (addr, len) = spec.split_once('/').unwrap_or((spec, "128"));
-                let ip: Ipv6Addr = addr
-                    .parse()
-                    .map_err(|_| format!("`{text}`: `{addr}` is not an IPv6 address"))?;
-                let len: u8 = len
-                    .parse()
-                    .ok()
-                    .filter(|l| *l <= 128)
-                    .ok_or_else(|| format!("`{text}`: bad prefix length"))?;
+                let (ip, len) = parse_ip_mech::<Ipv6Addr>(text, after_colon, 128, "IPv6")?;
                 SpfMech::Ip6(ip, len)
             }
             _ => return Err(format!("unknown mechanism `{text}`")),
@@ -2022,6 +2031,28 @@ mod tests {
         assert!(parse_spf("v=spf1 ipv4:1.2.3.4 -all").is_err());
         assert!(parse_spf("v=spf1 ip4:300.1.1.1").is_err());
         assert!(parse_spf("spf1 -all").is_err());
+    }
+
+    #[test]
+    fn spf_ip_mechanisms_share_one_reading() {
+        let t =
+            parse_spf("v=spf1 ip4:192.0.2.1 ip6:2001:db8::1 ip4:10.0.0.0/0 ip6:::/128").unwrap();
+        assert_eq!(t[0].mech, SpfMech::Ip4("192.0.2.1".parse().unwrap(), 32));
+        assert_eq!(t[1].mech, SpfMech::Ip6("2001:db8::1".parse().unwrap(), 128));
+        assert_eq!(t[2].mech, SpfMech::Ip4("10.0.0.0".parse().unwrap(), 0));
+        assert_eq!(t[3].mech, SpfMech::Ip6("::".parse().unwrap(), 128));
+        for (bad, why) in [
+            ("ip4:192.0.2.0/33", "bad prefix length"),
+            ("ip6:2001:db8::/129", "bad prefix length"),
+            ("ip4:192.0.2.0/x", "bad prefix length"),
+            ("ip4", "needs an address"),
+            ("ip6", "needs an address"),
+            ("ip4:2001:db8::1", "is not an IPv4 address"),
+            ("ip6:192.0.2.1", "is not an IPv6 address"),
+        ] {
+            let e = parse_spf(&format!("v=spf1 {bad} -all")).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
     }
 
     #[test]
