@@ -466,19 +466,10 @@ async fn check(
 ) -> CheckReport {
     let (dns, results) = match results(lists, subjects, settings, &cancel).await {
         Ok(x) => x,
-        Err(ProbeError::Cancelled) => return cancelled(kind),
-        Err(ProbeError::Resolver(e)) => {
-            let mut r = CheckReport::new(kind, Status::Error, format!("could not check: {e}"));
-            r.fix
-                .push("pass a working DNS server with --resolver ADDR[:PORT]".into());
-            return r;
-        }
+        Err(ProbeError::Cancelled) => return super::cancelled(kind, "the lists answered"),
+        Err(ProbeError::Resolver(e)) => return super::resolver_failed(kind, e),
     };
     build_report(kind, lists, subjects, &dns, &results)
-}
-
-fn cancelled(kind: CheckKind) -> CheckReport {
-    CheckReport::new(kind, Status::Skipped, "cancelled before the lists answered")
 }
 
 fn build_report(

@@ -59,12 +59,7 @@ pub async fn run(
     }
     let dns = match Dns::new(settings) {
         Ok(d) => d,
-        Err(e) => {
-            let mut r = CheckReport::new(kind, Status::Error, format!("could not check: {e}"));
-            r.fix
-                .push("pass a working DNS server with --resolver ADDR[:PORT]".into());
-            return r;
-        }
+        Err(e) => return super::resolver_failed(kind, e),
     };
     let work = async {
         match kind {
@@ -85,7 +80,7 @@ pub async fn run(
 }
 
 fn cancelled(kind: CheckKind) -> CheckReport {
-    CheckReport::new(kind, Status::Skipped, "cancelled before DNS answered")
+    super::cancelled(kind, "DNS answered")
 }
 
 /// The argument of an `ip4:`/`ip6:` mechanism: an address and an optional

@@ -64,6 +64,20 @@ pub fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
     ))
 }
 
+/// The report for a check cancelled while it was `waiting` for answers:
+/// skipped, never failed, so a Ctrl+C does not read as a finding.
+pub(crate) fn cancelled(kind: CheckKind, waiting: &str) -> CheckReport {
+    CheckReport::new(kind, Status::Skipped, format!("cancelled before {waiting}"))
+}
+
+/// The report for a check that could not set up its DNS client.
+pub(crate) fn resolver_failed(kind: CheckKind, e: impl std::fmt::Display) -> CheckReport {
+    let mut r = CheckReport::new(kind, Status::Error, format!("could not check: {e}"));
+    r.fix
+        .push("pass a working DNS server with --resolver ADDR[:PORT]".into());
+    r
+}
+
 /// Run one network check. Manual kinds return a `Skipped` report (the wizard handles them).
 pub async fn run(
     kind: CheckKind,

@@ -621,13 +621,7 @@ pub async fn probe(
     let where_ = format!("{host}:{port}");
     let (stream, addr) = match connect(host, port, step_timeout, &cancel).await {
         Ok(c) => c,
-        Err(SmtpError::Cancelled) => {
-            return CheckReport::new(
-                CheckKind::Relay,
-                Status::Skipped,
-                "cancelled before connecting",
-            )
-        }
+        Err(SmtpError::Cancelled) => return super::cancelled(CheckKind::Relay, "connecting"),
         Err(e) => return unreachable_report(host, port, e),
     };
     let (r, w) = stream.into_split();
