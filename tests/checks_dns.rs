@@ -110,6 +110,14 @@ async fn check(s: &DnsServer, kind: CheckKind, t: &Target) -> CheckReport {
     .await
 }
 
+/// Run `kind` for `domain` and insist on `status`; returns the report for
+/// further checks.
+async fn expect(s: &DnsServer, kind: CheckKind, domain: &str, status: Status) -> CheckReport {
+    let r = check(s, kind, &target(domain)).await;
+    assert_eq!(r.status, status, "{r:#?}");
+    r
+}
+
 fn has(r: &CheckReport, text: &str) -> bool {
     r.details.iter().any(|d| d.contains(text))
 }
@@ -126,32 +134,26 @@ fn complete(r: &CheckReport) {
 #[tokio::test]
 async fn mx_good_null_implicit_and_cname() {
     let s = server().await;
-    let r = check(&s, CheckKind::DnsMx, &target("good.test")).await;
-    assert_eq!(r.status, Status::Pass, "{r:#?}");
+    let r = expect(&s, CheckKind::DnsMx, "good.test", Status::Pass).await;
     assert!(has(&r, "MX mail.good.test → 192.0.2.1"));
     complete(&r);
 
-    let r = check(&s, CheckKind::DnsMx, &target("nullmx.test")).await;
-    assert_eq!(r.status, Status::Fail, "{r:#?}");
+    let r = expect(&s, CheckKind::DnsMx, "nullmx.test", Status::Fail).await;
     assert!(r.summary.contains("null MX"));
     complete(&r);
 
-    let r = check(&s, CheckKind::DnsMx, &target("nomx.test")).await;
-    assert_eq!(r.status, Status::Warn, "{r:#?}");
+    let r = expect(&s, CheckKind::DnsMx, "nomx.test", Status::Warn).await;
     assert!(has(&r, "implicit MX") && has(&r, "192.0.2.50"));
     complete(&r);
 
-    let r = check(&s, CheckKind::DnsMx, &target("cnamemx.test")).await;
-    assert_eq!(r.status, Status::Warn, "{r:#?}");
+    let r = expect(&s, CheckKind::DnsMx, "cnamemx.test", Status::Warn).await;
     assert!(has(&r, "CNAME") && has(&r, "private/loopback"));
 
-    let r = check(&s, CheckKind::DnsMx, &target("nowhere.good.test")).await;
-    assert_eq!(r.status, Status::Fail, "{r:#?}");
+    let r = expect(&s, CheckKind::DnsMx, "nowhere.good.test", Status::Fail).await;
     assert!(r.summary.contains("does not exist"));
 
     // A server that never answers: could not check, never "no MX".
-    let r = check(&s, CheckKind::DnsMx, &target("dead.test")).await;
-    assert_eq!(r.status, Status::Error, "{r:#?}");
+    let r = expect(&s, CheckKind::DnsMx, "dead.test", Status::Error).await;
     assert!(r.evidence.iter().any(|e| e.answer.starts_with("timeout")));
     complete(&r);
 }
@@ -262,20 +264,16 @@ async fn spf_record_syntax_lookups_and_evaluation() {
     assert!(has(&r, "DNS lookups: 1 of the 10"));
     complete(&r);
 
-    let r = check(&s, CheckKind::Spf, &target("good.test")).await;
-    assert_eq!(r.status, Status::Pass, "{r:#?}");
+    expect(&s, CheckKind::Spf, "good.test", Status::Pass).await;
 
     // Two includes with five `a` each: 12 lookups counted through the nesting.
-    let r = check(&s, CheckKind::Spf, &target("many.test")).await;
-    assert_eq!(r.status, Status::Fail, "{r:#?}");
+    let r = expect(&s, CheckKind::Spf, "many.test", Status::Fail).await;
     assert!(has(&r, "needs 12 DNS lookups"), "{r:#?}");
 
-    let r = check(&s, CheckKind::Spf, &target("void.test")).await;
-    assert_eq!(r.status, Status::Fail, "{r:#?}");
+    let r = expect(&s, CheckKind::Spf, "void.test", Status::Fail).await;
     assert!(has(&r, "3 lookups return no data"));
 
-    let r = check(&s, CheckKind::Spf, &target("twospf.test")).await;
-    assert_eq!(r.status, Status::Fail, "{r:#?}");
+    let r = expect(&s, CheckKind::Spf, "twospf.test", Status::Fail).await;
     assert!(r.summary.contains("2 SPF records"));
 
     let r = check(
@@ -287,20 +285,17 @@ async fn spf_record_syntax_lookups_and_evaluation() {
     assert_eq!(r.status, Status::Warn, "{r:#?}");
     assert!(has(&r, "authorises every IP") && has(&r, "deprecated `ptr`"));
 
-    let r = check(&s, CheckKind::Spf, &target("nodmarc.test")).await;
-    assert_eq!(r.status, Status::Fail, "{r:#?}");
+    let r = expect(&s, CheckKind::Spf, "nodmarc.test", Status::Fail).await;
     assert!(r.summary.contains("no SPF record"));
 
     // An include that times out: the lookup count is unknown, not "fine".
-    let r = check(&s, CheckKind::Spf, &target("halfdead.test")).await;
-    assert_eq!(r.status, Status::Error, "{r:#?}");
+    let r = expect(&s, CheckKind::Spf, "halfdead.test", Status::Error).await;
     assert!(has(&r, "could not count every DNS lookup"));
     // The walk stops at the failure instead of waiting on further lookups.
     assert!(!r.evidence.iter().any(|e| e.query.contains("provider.test")));
 
     // Timeout: could not check, never "no SPF record".
-    let r = check(&s, CheckKind::Spf, &target("dead.test")).await;
-    assert_eq!(r.status, Status::Error, "{r:#?}");
+    let r = expect(&s, CheckKind::Spf, "dead.test", Status::Error).await;
     assert!(!r.summary.contains("no SPF"));
     complete(&r);
 }
@@ -308,35 +303,28 @@ async fn spf_record_syntax_lookups_and_evaluation() {
 #[tokio::test]
 async fn dmarc_policies() {
     let s = server().await;
-    let r = check(&s, CheckKind::Dmarc, &target("good.test")).await;
-    assert_eq!(r.status, Status::Pass, "{r:#?}");
+    let r = expect(&s, CheckKind::Dmarc, "good.test", Status::Pass).await;
     assert!(has(&r, "p=reject"));
 
     // Organisational-domain fallback.
-    let r = check(&s, CheckKind::Dmarc, &target("news.good.test")).await;
-    assert_eq!(r.status, Status::Pass, "{r:#?}");
+    let r = expect(&s, CheckKind::Dmarc, "news.good.test", Status::Pass).await;
     assert!(has(&r, "_dmarc.good.test applies"));
 
-    let r = check(&s, CheckKind::Dmarc, &target("nonedmarc.test")).await;
-    assert_eq!(r.status, Status::Warn, "{r:#?}");
+    let r = expect(&s, CheckKind::Dmarc, "nonedmarc.test", Status::Warn).await;
     assert!(has(&r, "p=none") && has(&r, "no rua="));
     complete(&r);
 
-    let r = check(&s, CheckKind::Dmarc, &target("many.test")).await;
-    assert_eq!(r.status, Status::Fail, "{r:#?}");
+    let r = expect(&s, CheckKind::Dmarc, "many.test", Status::Fail).await;
     assert!(r.summary.contains("no DMARC record"));
 
     // Reports to another domain need that domain's consent record.
-    let r = check(&s, CheckKind::Dmarc, &target("extrua.test")).await;
-    assert_eq!(r.status, Status::Warn, "{r:#?}");
+    let r = expect(&s, CheckKind::Dmarc, "extrua.test", Status::Warn).await;
     assert!(has(&r, "extrua.test._report._dmarc.reports.test"));
-    let r = check(&s, CheckKind::Dmarc, &target("extok.test")).await;
-    assert_eq!(r.status, Status::Pass, "{r:#?}");
+    let r = expect(&s, CheckKind::Dmarc, "extok.test", Status::Pass).await;
     assert!(has(&r, "reports.test accepts reports for extok.test"));
 
     // SERVFAIL is "could not check".
-    let r = check(&s, CheckKind::Dmarc, &target("nodmarc.test")).await;
-    assert_eq!(r.status, Status::Error, "{r:#?}");
+    let r = expect(&s, CheckKind::Dmarc, "nodmarc.test", Status::Error).await;
     assert!(has(&r, "SERVFAIL"));
 }
 
@@ -361,48 +349,31 @@ async fn dkim_keys_sizes_and_revocation() {
     assert_eq!(r.status, Status::Fail, "{r:#?}");
     assert!(has(&r, "no DKIM key at missing._domainkey.good.test"));
 
-    let r = check(&s, CheckKind::Dkim, &target("nomx.test")).await;
-    assert_eq!(r.status, Status::Warn, "{r:#?}");
+    let r = expect(&s, CheckKind::Dkim, "nomx.test", Status::Warn).await;
     assert!(r.summary.contains("no DKIM key found"));
 
-    let r = check(&s, CheckKind::Dkim, &target("dead.test")).await;
-    assert_eq!(r.status, Status::Error, "{r:#?}");
+    expect(&s, CheckKind::Dkim, "dead.test", Status::Error).await;
 }
 
 #[tokio::test]
 async fn mta_sts_and_tls_rpt() {
     let s = server().await;
-    let r = check(&s, CheckKind::MtaSts, &target("good.test")).await;
-    assert_eq!(r.status, Status::Pass, "{r:#?}");
+    let r = expect(&s, CheckKind::MtaSts, "good.test", Status::Pass).await;
     assert!(has(&r, "policy file not fetched"));
-    let r = check(&s, CheckKind::MtaSts, &target("badsts.test")).await;
-    assert_eq!(r.status, Status::Fail, "{r:#?}");
-    let r = check(&s, CheckKind::MtaSts, &target("nomx.test")).await;
-    assert_eq!(r.status, Status::Warn, "{r:#?}");
+    expect(&s, CheckKind::MtaSts, "badsts.test", Status::Fail).await;
+    let r = expect(&s, CheckKind::MtaSts, "nomx.test", Status::Warn).await;
     complete(&r);
-    let r = check(&s, CheckKind::MtaSts, &target("dead.test")).await;
-    assert_eq!(r.status, Status::Error, "{r:#?}");
+    expect(&s, CheckKind::MtaSts, "dead.test", Status::Error).await;
 }
 
 #[tokio::test]
 async fn dns_checks_cancel_promptly() {
     let s = server().await;
-    let cancel = CancellationToken::new();
-    let settings = s.settings(Duration::from_secs(120));
-    let task = {
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
+    let r = s
+        .cancel_in_flight(&CancellationToken::new(), |settings, cancel| async move {
             dns::run(CheckKind::Spf, &target("dead.test"), &settings, cancel).await
         })
-    };
-    while s.queries() == 0 {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    cancel.cancel();
-    let r = tokio::time::timeout(Duration::from_secs(60), task)
-        .await
-        .expect("a cancelled check returns long before its DNS timeout")
-        .unwrap();
+        .await;
     assert_eq!(r.status, Status::Skipped);
     assert!(r.summary.contains("cancelled"));
 }

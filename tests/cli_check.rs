@@ -24,8 +24,9 @@ async fn run(args: Vec<String>) -> Output {
     .unwrap()
 }
 
-fn relay_args(peer: &SmtpPeer, json: bool) -> Vec<String> {
-    let mut a: Vec<String> = ["check", "--smtp", &peer.target(), "--only", "relay"]
+/// `check --smtp SMTP --only relay [--json]`.
+fn relay_args(smtp: &str, json: bool) -> Vec<String> {
+    let mut a: Vec<String> = ["check", "--smtp", smtp, "--only", "relay"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -60,12 +61,18 @@ fn checks(out: &Output) -> Vec<Value> {
     checks
 }
 
+/// Run `check --json` for the relay probe of `smtp`, insist on the exit
+/// `code`, and return the checks array.
+async fn relay_json(smtp: &str, code: i32) -> Vec<Value> {
+    let out = run(relay_args(smtp, true)).await;
+    assert_eq!(out.status.code(), Some(code), "{out:?}");
+    checks(&out)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_relay_exits_1_with_a_fail_report() {
     let peer = SmtpPeer::start(Script::open_relay()).await;
-    let out = run(relay_args(&peer, true)).await;
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
-    let checks = checks(&out);
+    let checks = relay_json(&peer.target(), 1).await;
     assert_eq!(checks.len(), 1);
     let relay = &checks[0];
     assert_eq!(relay["id"], "relay");
@@ -90,9 +97,7 @@ async fn open_relay_exits_1_with_a_fail_report() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closed_relay_exits_0_with_a_pass_report() {
     let peer = SmtpPeer::start(Script::closed_relay()).await;
-    let out = run(relay_args(&peer, true)).await;
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let checks = checks(&out);
+    let checks = relay_json(&peer.target(), 0).await;
     assert_eq!(checks[0]["status"], "pass");
 }
 
@@ -102,24 +107,14 @@ async fn an_unreachable_server_is_an_error_not_a_failure() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let smtp = format!("127.0.0.1:{port}");
-    let out = run(vec![
-        "check".into(),
-        "--smtp".into(),
-        smtp,
-        "--only".into(),
-        "relay".into(),
-        "--json".into(),
-    ])
-    .await;
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert_eq!(checks(&out)[0]["status"], "error");
+    let checks = relay_json(&format!("127.0.0.1:{port}"), 0).await;
+    assert_eq!(checks[0]["status"], "error");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn text_output_has_one_line_per_check_and_the_details() {
     let peer = SmtpPeer::start(Script::closed_relay()).await;
-    let mut args = relay_args(&peer, false);
+    let mut args = relay_args(&peer.target(), false);
     args.extend(["--only".into(), "relay,blocklist".into()]);
     let out = run(args).await;
     assert_eq!(out.status.code(), Some(0), "{out:?}");
@@ -185,7 +180,7 @@ async fn usage_errors_exit_2_with_a_message() {
 async fn ctrl_c_cancels_a_stuck_probe_and_still_prints() {
     let peer = SmtpPeer::start(Script::silent()).await;
     let mut child = Command::new(BIN)
-        .args(relay_args(&peer, true))
+        .args(relay_args(&peer.target(), true))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .stdin(Stdio::null())

@@ -8,7 +8,7 @@
 //! answer SERVFAIL. Traffic never leaves the loopback interface.
 #![allow(dead_code)]
 
-use bounce_doctor::checks::Settings;
+use bounce_doctor::checks::{CheckReport, Settings};
 use hickory_server::net::runtime::{Time, TokioRuntimeProvider};
 use hickory_server::proto::op::{Header, HeaderCounts, Metadata, ResponseCode};
 use hickory_server::proto::rr::{LowerName, Name};
@@ -23,6 +23,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 /// What the server does with queries under a suffix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,6 +205,34 @@ impl DnsServer {
             dns_timeout,
             ..Settings::default()
         }
+    }
+
+    /// Start a check against this server with a per-query timeout far longer
+    /// than the liveness guard here, cancel `cancel` as soon as the server has
+    /// seen a query, and return the check's report. Panics if the check does
+    /// not return within 60 s of the cancellation.
+    pub async fn cancel_in_flight<F, Fut>(
+        &self,
+        cancel: &CancellationToken,
+        start: F,
+    ) -> CheckReport
+    where
+        F: FnOnce(Settings, CancellationToken) -> Fut,
+        Fut: Future<Output = CheckReport> + Send + 'static,
+    {
+        let task = tokio::spawn(start(
+            self.settings(Duration::from_secs(120)),
+            cancel.clone(),
+        ));
+        // Wait until the queries are in flight, then cancel.
+        while self.queries() == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        cancel.cancel();
+        tokio::time::timeout(Duration::from_secs(60), task)
+            .await
+            .expect("a cancelled check must return long before its DNS timeout")
+            .unwrap()
     }
 }
 
