@@ -482,6 +482,12 @@ mod tests {
             ]
         );
         assert_eq!(selected(&[]).unwrap().len(), 10);
+        // The groups hold exactly the schema's network checks, in its order.
+        let network: Vec<CheckKind> = CheckKind::ALL
+            .into_iter()
+            .filter(|k| !k.is_manual())
+            .collect();
+        assert_eq!(selected(&[]).unwrap(), network);
         assert!(selected(&["relays".into()]).unwrap_err().contains("relays"));
         assert!(
             selected(&["content".into()]).is_err(),
