@@ -4,7 +4,7 @@
 mod dns_server;
 
 use bounce_doctor::checks::blocklist::{self, ListResult, ProbeError, Verdict};
-use bounce_doctor::checks::lists::{self, Blocklist, ListKind, Role};
+use bounce_doctor::checks::lists::{self, Blocklist, Family, ListKind, Role};
 use bounce_doctor::checks::{CheckReport, Status};
 use dns_server::{zone, Behaviour, DnsServer};
 use std::net::IpAddr;
@@ -13,6 +13,10 @@ use tokio_util::sync::CancellationToken;
 
 const LISTED_IP: &str = "192.0.2.1";
 const CLEAN_IP: &str = "192.0.2.99";
+/// RFC 5782 IPv6 test points in nibble form: `::FFFF:7F00:2` must be listed,
+/// `::FFFF:7F00:1` must not.
+const V6_TEST: &str = "2.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0";
+const V6_MUST_NOT: &str = "1.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0";
 
 fn base(zone: &str) -> Blocklist {
     *lists::CATALOGUE.iter().find(|l| l.zone == zone).unwrap()
@@ -279,11 +283,12 @@ async fn report_status_follows_the_worst_usable_answer() {
 async fn ipv6_uses_nibbles_and_mapped_ipv4_is_queried_as_ipv4() {
     let v6 = "2001:db8::1";
     let v6_name = "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2";
+    // ZEN answers both test points: 127.0.0.2 and ::FFFF:7F00:2 (nibbles).
     let server = DnsServer::start(&[
         zone(
             "zen.spamhaus.org",
             &format!(
-                "2.0.0.127 A 127.0.0.2\n1.2.0.192 A 127.0.0.10\n1.2.0.192 TXT \"https://check.spamhaus.org/query/ip/192.0.2.1\"\n{v6_name} A 127.0.0.3\n"
+                "2.0.0.127 A 127.0.0.2\n{V6_TEST} A 127.0.0.2\n1.2.0.192 A 127.0.0.10\n1.2.0.192 TXT \"https://check.spamhaus.org/query/ip/192.0.2.1\"\n{v6_name} A 127.0.0.3\n"
             ),
         ),
         working_zone("v4only.bl.test", "127.0.0.2"),
@@ -395,6 +400,85 @@ async fn cancellation_returns_promptly_with_a_cancelled_report() {
     )
     .await;
     assert_eq!(again.unwrap_err(), ProbeError::Cancelled);
+}
+
+#[tokio::test]
+async fn ipv6_senders_are_judged_by_the_ipv6_test_points() {
+    let v6 = "2001:db8::1";
+    let v6_name = "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2";
+    let listed = format!("1.2.0.192 A 127.0.0.2\n{v6_name} A 127.0.0.2\n");
+    let server = DnsServer::start(&[
+        // Answers the IPv4 test point only: its IPv6 tree is not vouched for.
+        zone(
+            "v4test.bl.test",
+            &format!("2.0.0.127 A 127.0.0.2\n{listed}"),
+        ),
+        // Answers the IPv6 test point only: fine for IPv6, not for IPv4.
+        zone(
+            "v6test.bl.test",
+            &format!("{V6_TEST} A 127.0.0.2\n{listed}"),
+        ),
+        // Both test points, but also the IPv6 must-not-list point.
+        zone(
+            "v6world.bl.test",
+            &format!(
+                "2.0.0.127 A 127.0.0.2\n{V6_TEST} A 127.0.0.2\n{V6_MUST_NOT} A 127.0.0.2\n{listed}"
+            ),
+        ),
+    ])
+    .await;
+    let both = |zone: &'static str| Blocklist {
+        family: Family::Both,
+        ..plain(zone)
+    };
+    let lists = vec![
+        both("v4test.bl.test"),
+        both("v6test.bl.test"),
+        both("v6world.bl.test"),
+    ];
+    let results = blocklist::ip_results(
+        &lists,
+        &ips(&[LISTED_IP, v6]),
+        &server.settings(Duration::from_millis(1000)),
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+
+    assert!(matches!(
+        verdict(&results, "v4test.bl.test", LISTED_IP),
+        Verdict::Listed { .. }
+    ));
+    could_not_check(verdict(&results, "v4test.bl.test", v6), "::ffff:7f00:2");
+
+    could_not_check(verdict(&results, "v6test.bl.test", LISTED_IP), "127.0.0.2");
+    assert!(matches!(
+        verdict(&results, "v6test.bl.test", v6),
+        Verdict::Listed { .. }
+    ));
+
+    assert!(matches!(
+        verdict(&results, "v6world.bl.test", LISTED_IP),
+        Verdict::Listed { .. }
+    ));
+    match verdict(&results, "v6world.bl.test", v6) {
+        Verdict::Broken { why } => assert!(why.contains(V6_MUST_NOT), "{why}"),
+        other => panic!("{other:?}"),
+    }
+
+    // The evidence of an IPv6 result shows the IPv6 controls that were asked.
+    let r = results
+        .iter()
+        .find(|r| r.list.zone == "v6test.bl.test" && r.subject == v6)
+        .unwrap();
+    assert!(r
+        .answers
+        .iter()
+        .any(|a| a.name == format!("{V6_TEST}.v6test.bl.test")));
+    assert!(r
+        .answers
+        .iter()
+        .any(|a| a.name == format!("{V6_MUST_NOT}.v6test.bl.test")));
 }
 
 #[test]

@@ -3,7 +3,8 @@
 //!
 //! Every list is asked four things at once: the subject (A and TXT), the
 //! list's documented test entry (must be listed) and the must-not-list point
-//! (`127.0.0.1` / `invalid`). Only a list that answers its test entry and does
+//! (`127.0.0.1` / `invalid`; for IPv6 senders the RFC 5782 IPv6 pair
+//! `::FFFF:7F00:2` / `::FFFF:7F00:1` in nibble form). Only a list that answers its test entry and does
 //! not list the must-not point can say "listed" or "not listed"; everything
 //! else is "could not check", with the reason. All lists run concurrently, so
 //! the step takes about as long as its slowest single query.
@@ -13,7 +14,7 @@ use super::resolver::{self, Answer, Dns, Kind, Outcome};
 use super::{CheckReport, Settings, Status, Target};
 use crate::knowledge::CheckKind;
 use futures::future::join_all;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use tokio_util::sync::CancellationToken;
 
 /// What one list said about one subject.
@@ -212,64 +213,103 @@ impl Subject {
     }
 }
 
-/// The control queries of a list: its test entry and its must-not-list point.
-fn control_names(list: &Blocklist) -> (String, String) {
-    match list.kind {
-        ListKind::Ip => {
+/// RFC 5782 section 5 test points for IPv6 lists: `::FFFF:7F00:2` must be
+/// listed, `::FFFF:7F00:1` must not. They are asked in nibble form, never
+/// folded to their IPv4 equivalents.
+const V6_TEST_POINT: Ipv6Addr = Ipv6Addr::new(0, 0, 0, 0, 0, 0xffff, 0x7f00, 2);
+const V6_MUST_NOT_LIST: Ipv6Addr = Ipv6Addr::new(0, 0, 0, 0, 0, 0xffff, 0x7f00, 1);
+
+/// Which set of control queries a subject is judged by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ControlSet {
+    /// IPv4 subjects of an IP list.
+    V4,
+    /// IPv6 subjects of an IP list.
+    V6,
+    /// Subjects of a domain list.
+    Domain,
+}
+
+impl Subject {
+    fn control_set(&self) -> ControlSet {
+        match self {
+            Subject::Ip(IpAddr::V4(_)) => ControlSet::V4,
+            Subject::Ip(IpAddr::V6(_)) => ControlSet::V6,
+            Subject::Domain(_) => ControlSet::Domain,
+        }
+    }
+}
+
+/// The control queries of a list for one kind of subject: the test entry
+/// (as shown to the user, and as queried) and the must-not-list point.
+/// An IPv6 sender is judged by the IPv6 test points, since a list that
+/// answers for IPv4 may still not answer in the IPv6 tree.
+fn control_names(list: &Blocklist, set: ControlSet) -> (String, String, String) {
+    let ip_controls = |label: String, test: IpAddr, guard: IpAddr| {
+        (
+            label,
+            ip_query_name(test, list.zone),
+            ip_query_name(guard, list.zone),
+        )
+    };
+    match set {
+        ControlSet::V4 => {
             let test = list
                 .test_subject
-                .parse::<IpAddr>()
-                .map(|ip| ip_query_name(ip, list.zone))
-                .unwrap_or_else(|_| format!("{}.{}", list.test_subject, list.zone));
-            let guard: IpAddr = if list.covers(true) {
-                IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1))
-            } else {
-                "::ffff:7f00:1".parse().expect("valid IPv6 literal")
-            };
-            (test, ip_query_name(guard, list.zone))
+                .parse::<Ipv4Addr>()
+                .unwrap_or(Ipv4Addr::new(127, 0, 0, 2));
+            ip_controls(
+                test.to_string(),
+                IpAddr::V4(test),
+                IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1)),
+            )
         }
-        ListKind::Domain => (
+        ControlSet::V6 => {
+            // Shown in hex as RFC 5782 writes it (Display would print the
+            // IPv4-mapped form `::ffff:127.0.0.2`).
+            let (label, test) = match list.test_subject.parse::<Ipv6Addr>() {
+                Ok(ip) => (list.test_subject.to_string(), ip),
+                Err(_) => ("::ffff:7f00:2".to_string(), V6_TEST_POINT),
+            };
+            ip_controls(label, IpAddr::V6(test), IpAddr::V6(V6_MUST_NOT_LIST))
+        }
+        ControlSet::Domain => (
+            list.test_subject.to_string(),
             format!("{}.{}", list.test_subject, list.zone),
             format!("invalid.{}", list.zone),
         ),
     }
 }
 
-/// Probe one list for all subjects it applies to; every query runs at once.
-async fn probe_list(dns: &Dns, list: Blocklist, subjects: &[Subject]) -> Vec<ListResult> {
-    let subjects: Vec<&Subject> = subjects.iter().filter(|s| s.applies_to(&list)).collect();
-    if subjects.is_empty() {
-        return Vec::new();
-    }
-    let (test_name, guard_name) = control_names(&list);
-    let controls = futures::future::join(
+/// The outcome of a list's control queries for one kind of subject.
+struct Controls {
+    test: Answer,
+    guard: Answer,
+    /// Why the test entry does not vouch for the list, if it does not.
+    problem: Option<String>,
+    /// Why the list is ignored as broken, if it lists the must-not point.
+    broken: Option<String>,
+}
+
+/// Ask a list's test entry and must-not-list point for one kind of subject.
+async fn controls(dns: &Dns, list: &Blocklist, set: ControlSet) -> Controls {
+    let (label, test_name, guard_name) = control_names(list, set);
+    let (test, guard) = futures::future::join(
         dns.query(&test_name, Kind::A),
         dns.query(&guard_name, Kind::A),
-    );
-    let per_subject = join_all(subjects.iter().map(|s| {
-        let name = s.name_in(list.zone);
-        async move {
-            let (a, txt) =
-                futures::future::join(dns.query(&name, Kind::A), dns.query(&name, Kind::Txt)).await;
-            (name, a, txt)
-        }
-    }));
-    let ((test, guard), answers) = futures::future::join(controls, per_subject).await;
-
-    let test_decoded = decode(&list, &test.outcome);
-    let guard_decoded = decode(&list, &guard.outcome);
-    let control_problem = match &test_decoded {
+    )
+    .await;
+    let problem = match decode(list, &test.outcome) {
         Decoded::Listed(_) | Decoded::Info(_) => None,
         Decoded::NotListed(_) => Some(format!(
-            "its test entry {} is not listed ({}), so the list is not answering properly through this resolver",
-            list.test_subject,
+            "its test entry {label} is not listed ({}), so the list is not answering properly through this resolver",
             test.answer_text(dns.timeout())
         )),
         Decoded::Refused(why) | Decoded::Failed(why) => {
-            Some(format!("its test entry {} could not be checked: {why}", list.test_subject))
+            Some(format!("its test entry {label} could not be checked: {why}"))
         }
     };
-    let broken = match &guard_decoded {
+    let broken = match decode(list, &guard.outcome) {
         Decoded::Listed(codes) => Some(format!(
             "it lists the must-not-list test point ({} answered {}): the list is broken or lists the whole world, so it is ignored",
             guard.name,
@@ -281,18 +321,54 @@ async fn probe_list(dns: &Dns, list: Blocklist, subjects: &[Subject]) -> Vec<Lis
         )),
         _ => None,
     };
+    Controls {
+        test,
+        guard,
+        problem,
+        broken,
+    }
+}
+
+/// Probe one list for all subjects it applies to; every query runs at once.
+async fn probe_list(dns: &Dns, list: Blocklist, subjects: &[Subject]) -> Vec<ListResult> {
+    let subjects: Vec<&Subject> = subjects.iter().filter(|s| s.applies_to(&list)).collect();
+    if subjects.is_empty() {
+        return Vec::new();
+    }
+    // One set of controls for each kind of subject present, in first-seen order.
+    let mut sets: Vec<ControlSet> = Vec::new();
+    for s in &subjects {
+        if !sets.contains(&s.control_set()) {
+            sets.push(s.control_set());
+        }
+    }
+    let all_controls = join_all(sets.iter().map(|set| controls(dns, &list, *set)));
+    let per_subject = join_all(subjects.iter().map(|s| {
+        let name = s.name_in(list.zone);
+        async move {
+            let (a, txt) =
+                futures::future::join(dns.query(&name, Kind::A), dns.query(&name, Kind::Txt)).await;
+            (name, a, txt)
+        }
+    }));
+    let (all_controls, answers) = futures::future::join(all_controls, per_subject).await;
 
     subjects
         .into_iter()
         .zip(answers)
         .map(|(subject, (name, a, txt))| {
+            let set = sets
+                .iter()
+                .position(|c| *c == subject.control_set())
+                .unwrap_or(0);
+            let c = &all_controls[set];
             let verdict = match decode(&list, &a.outcome) {
                 Decoded::Refused(why) | Decoded::Failed(why) => Verdict::CouldNotCheck { why },
-                _ if control_problem.is_some() => Verdict::CouldNotCheck {
-                    why: control_problem.clone().unwrap_or_default(),
+                _ if c.problem.is_some() => Verdict::CouldNotCheck {
+                    why: c.problem.clone().unwrap_or_default(),
                 },
-                _ if broken.is_some() => Verdict::Broken {
-                    why: broken.clone().unwrap_or_default(),
+                _ if c.broken.is_some() => Verdict::Broken {
+                    why: c.broken.clone().unwrap_or_default(),
                 },
                 Decoded::Listed(codes) => match list.role {
                     Role::Block => Verdict::Listed {
@@ -319,7 +395,7 @@ async fn probe_list(dns: &Dns, list: Blocklist, subjects: &[Subject]) -> Vec<Lis
                 subject: subject.text(),
                 verdict,
                 query_name: name,
-                answers: vec![a, txt, test.clone(), guard.clone()],
+                answers: vec![a, txt, c.test.clone(), c.guard.clone()],
             }
         })
         .collect()
@@ -819,12 +895,29 @@ mod tests {
             .iter()
             .find(|l| l.zone == "bl.ipv6.spameatingmonkey.net")
             .unwrap();
-        let (test, guard) = control_names(l);
+        let (_, test, guard) = control_names(l, ControlSet::V6);
         assert_eq!(
             test,
             "2.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.bl.ipv6.spameatingmonkey.net"
         );
         assert!(guard.starts_with("1.0.0.0.0.0.f.7"));
+        // A list for both families uses the IPv6 pair for IPv6 senders and
+        // the IPv4 pair for IPv4 senders.
+        let zen = zen();
+        let (label, test, guard) = control_names(&zen, ControlSet::V6);
+        assert_eq!(label, "::ffff:7f00:2");
+        assert_eq!(
+            test,
+            "2.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.zen.spamhaus.org"
+        );
+        assert_eq!(
+            guard,
+            "1.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.zen.spamhaus.org"
+        );
+        let (label, test, guard) = control_names(&zen, ControlSet::V4);
+        assert_eq!(label, "127.0.0.2");
+        assert_eq!(test, "2.0.0.127.zen.spamhaus.org");
+        assert_eq!(guard, "1.0.0.127.zen.spamhaus.org");
         assert!(valid_domain("example.com"));
         assert!(!valid_domain("exa mple.com"));
         assert!(!valid_domain("localhost"));
