@@ -62,6 +62,15 @@ _smtp._tls TXT "v=TLSRPTv1; rua=mailto:tls@good.test"
             "_dmarc TXT \"v=DMARC1; p=none\"\n",
         ),
         zone("nodmarc.test", "@ A 192.0.2.60\n"),
+        // A multi-label public suffix. Its own `_dmarc` record is a decoy: a
+        // suffix's policy never applies to the domains registered under it.
+        zone(
+            "co.uk",
+            "_dmarc TXT \"v=DMARC1; p=none\"\n\
+             _dmarc.example TXT \"v=DMARC1; p=reject; rua=mailto:d@example.co.uk\"\n\
+             mail.example A 192.0.2.70\n\
+             nodmarc A 192.0.2.71\n",
+        ),
         zone(
             "extrua.test",
             "_dmarc TXT \"v=DMARC1; p=quarantine; rua=mailto:r@reports.test\"\n",
@@ -326,6 +335,29 @@ async fn dmarc_policies() {
     // SERVFAIL is "could not check".
     let r = expect(&s, CheckKind::Dmarc, "nodmarc.test", Status::Error).await;
     assert!(has(&r, "SERVFAIL"));
+}
+
+#[tokio::test]
+async fn dmarc_fallback_stops_below_a_multi_label_public_suffix() {
+    let s = server().await;
+    // mail.example.co.uk falls back to example.co.uk, not to co.uk.
+    let r = expect(&s, CheckKind::Dmarc, "mail.example.co.uk", Status::Pass).await;
+    assert!(has(&r, "_dmarc.example.co.uk applies"), "{r:#?}");
+    assert!(has(&r, "p=reject"), "{r:#?}");
+    assert!(
+        r.evidence.iter().all(|e| e.query != "TXT _dmarc.co.uk"),
+        "asked the public suffix: {r:#?}"
+    );
+
+    // A registered domain right under the suffix has no parent policy.
+    let r = expect(&s, CheckKind::Dmarc, "nodmarc.co.uk", Status::Fail).await;
+    assert!(r.summary.contains("no DMARC record"), "{r:#?}");
+    assert!(
+        r.evidence
+            .iter()
+            .all(|e| !e.query.ends_with(" _dmarc.co.uk")),
+        "asked the public suffix: {r:#?}"
+    );
 }
 
 #[tokio::test]

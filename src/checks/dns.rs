@@ -1440,15 +1440,14 @@ pub fn parse_tags(record: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The organisational domain of `domain` (RFC 7489 §3.2: one label below its
+/// public suffix), when it differs from `domain` itself. The suffix comes from
+/// the Public Suffix List compiled into the `psl` crate, so `mail.example.co.uk`
+/// falls back to `example.co.uk`, never to the suffix `co.uk`; names under an
+/// unknown top-level domain take their last two labels (the list's `*` rule).
 fn org_domain(domain: &str) -> Option<String> {
-    // Without the Public Suffix List this is the last two labels; good enough to
-    // find a parent policy for `mail.example.com`, wrong for `example.co.uk` subdomains.
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() > 2 {
-        Some(labels[labels.len() - 2..].join("."))
-    } else {
-        None
-    }
+    let org = psl::domain_str(domain)?;
+    (org != domain).then(|| org.to_string())
 }
 
 async fn dmarc(target: &Target, dns: &Dns) -> CheckReport {
