@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Levels reached when this guard was last raised (rounded down a little).
-const MIN_REASON: f64 = 0.74;
-const MIN_STATUS: f64 = 0.94;
+const MIN_REASON: f64 = 0.76;
+const MIN_STATUS: f64 = 0.95;
 
 fn corpus() -> Option<PathBuf> {
     // ../shared from the project root; a git worktree one level deeper also works.

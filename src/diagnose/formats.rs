@@ -46,9 +46,14 @@ fn anchor_alone(t: &str) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &R,
-        &format!(r#"^(?:"[^"]*"\s*|[^<>@:]{{0,60}}\s)?<?"?({ADDR})"?>?(?:\s*\([^)]*\))?\s*:?\s*$"#),
+        &format!(
+            r#"^(?:(?:"[^"]*"\s*|[^<>@:,]{{0,60}}\s)<({ADDR})>|<?"?({ADDR})"?>?)(?:\s*\([^)]*\))?\s*:?\s*$"#
+        ),
     );
-    r.captures(t).map(|c| c[1].to_ascii_lowercase())
+    let c = r.captures(t)?;
+    c.get(1)
+        .or(c.get(2))
+        .map(|m| m.as_str().to_ascii_lowercase())
 }
 
 /// `<addr>: text` (Postfix, Courier), `<addr>... text` (Sendmail),
@@ -116,7 +121,7 @@ fn continuation_opener(line: &str) -> bool {
 }
 
 /// Scan human-readable lines for per-recipient blocks.
-pub(crate) fn scan(lines: &[String]) -> Vec<TextRcpt> {
+pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
     let limit = lines
         .iter()
         .position(|l| is_original_marker(l))
@@ -135,7 +140,8 @@ pub(crate) fn scan(lines: &[String]) -> Vec<TextRcpt> {
             .or_else(|| anchor_leading(t))
             .or_else(|| anchor_phrase(t))
             .or_else(|| anchor_labelled(t));
-        if let Some(a) = found.filter(|a| !is_system_address(a)) {
+        // The bounce goes back to the sender: their address is not a failed recipient.
+        if let Some(a) = found.filter(|a| !is_system_address(a) && Some(a.as_str()) != sender) {
             anchors.push((i, a));
         }
     }
@@ -326,7 +332,7 @@ mod tests {
     #[test]
     fn postfix_block() {
         let l = v("The mail system\n\n<a@example.net>: host mx.example.net[192.0.2.9] said: 550 5.1.1\n    <a@example.net>: Recipient address rejected: User unknown (in reply to RCPT\n    TO command)\n\n<b@example.net>: mailbox full\n");
-        let r = scan(&l);
+        let r = scan(&l, None);
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].lines, vec![2, 3, 4]);
         assert_eq!(r[1].addr.as_deref(), Some("b@example.net"));

@@ -482,11 +482,12 @@ fn diagnose_message(
     }
 
     // Text layouts and transcripts.
+    let bounce_to = ex.header("to").and_then(first_address);
     let mut text_rcpts: Vec<(Draft, bool)> = Vec::new();
     for h in &human {
         let lines: Vec<String> = h.iter().map(|l| l.text.clone()).collect();
         let mut covered: Vec<usize> = Vec::new();
-        for r in formats::scan(&lines) {
+        for r in formats::scan(&lines, bounce_to.as_deref()) {
             let d = draft_from_lines(&r, h, &loc, None);
             let has_code = r.lines.iter().any(|&i| formats::has_reply(&lines[i]));
             covered.extend(r.lines.iter().copied());
@@ -979,6 +980,17 @@ fn finish(d: Draft, kb: &KnowledgeBase, prefill: &mut Prefill) -> RecipientDiagn
         action: d.action.as_deref(),
         diag_type: d.diag_type.as_deref(),
     });
+    // Google Groups answers for a group that refused the post (it does not
+    // exist, or the sender may not post): the sender is what was refused.
+    let reason = if matches!(reason, Reason::OnHold | Reason::Undefined)
+        && d.addr
+            .as_deref()
+            .is_some_and(|a| a.ends_with("@googlegroups.com"))
+    {
+        Reason::Rejected
+    } else {
+        reason
+    };
     let mut inferred = false;
     if status.is_none() {
         let class = match (reply, d.action.as_deref()) {
