@@ -250,6 +250,14 @@ impl KnowledgeBase {
             .collect()
     }
 
+    /// General entries (see [`Entry::is_general_code_entry`]) that explain this code.
+    pub fn general_for_code(&self, code: &str) -> Vec<usize> {
+        self.with_code(code)
+            .into_iter()
+            .filter(|&i| self.entries[i].is_general_code_entry())
+            .collect()
+    }
+
     /// Render an entry as Markdown (for copying and exports).
     pub fn to_markdown(entry: &Entry) -> String {
         let mut s = format!("## {}\n\n", entry.title);

@@ -48,6 +48,23 @@ pub struct Entry {
     pub origin: Origin,
 }
 
+impl Entry {
+    /// True when the entry gives the general meaning of one code: it names no
+    /// provider and its codes are the class variants of a single code (`550`,
+    /// or `4.7.1` with `5.7.1`). Such entries rank first for a bare code.
+    pub fn is_general_code_entry(&self) -> bool {
+        let tail = |c: &String| c.split_once('.').map_or(c.as_str(), |(_, t)| t).to_string();
+        let Some(first) = self.codes.first() else {
+            return false;
+        };
+        self.provider.is_none()
+            && self
+                .codes
+                .iter()
+                .all(|c| c.contains('.') == first.contains('.') && tail(c) == tail(first))
+    }
+}
+
 /// Where an entry was read from.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Origin {

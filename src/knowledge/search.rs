@@ -32,19 +32,6 @@ struct Doc {
     general: bool,
 }
 
-fn is_general(provider: Option<&str>, codes: &[String]) -> bool {
-    let tail = |c: &String| {
-        c.split_once('.')
-            .map(|(_, t)| t.to_string())
-            .unwrap_or_else(|| c.clone())
-    };
-    provider.is_none()
-        && !codes.is_empty()
-        && codes
-            .iter()
-            .all(|c| c.contains('.') == codes[0].contains('.') && tail(c) == tail(&codes[0]))
-}
-
 /// A search index over a knowledge base. Build once, query on every keystroke.
 pub struct Index {
     docs: Vec<Doc>,
@@ -113,7 +100,7 @@ impl Index {
                     fragments.join(" ")
                 );
                 Doc {
-                    general: is_general(e.provider.as_deref(), &e.codes),
+                    general: e.is_general_code_entry(),
                     id,
                     title,
                     summary,
