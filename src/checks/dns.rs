@@ -63,13 +63,28 @@ pub async fn run(
     };
     let work = async {
         match kind {
-            CheckKind::DnsMx => mx(target, &dns).await,
             CheckKind::DnsPtr => ptr(target, &dns).await,
             CheckKind::Helo => helo(target, &dns).await,
-            CheckKind::Spf => spf(target, &dns, settings).await,
-            CheckKind::Dmarc => dmarc(target, &dns).await,
-            CheckKind::Dkim => dkim(target, &dns).await,
-            CheckKind::MtaSts => mta_sts(target, &dns).await,
+            CheckKind::DnsMx
+            | CheckKind::Spf
+            | CheckKind::Dmarc
+            | CheckKind::Dkim
+            | CheckKind::MtaSts => {
+                // The domain checks start alike: a valid domain and an empty report.
+                let domain = match domain_of(kind, target) {
+                    Ok(d) => d,
+                    Err(r) => return *r,
+                };
+                let rep = Rep::new(kind, &dns);
+                match kind {
+                    CheckKind::DnsMx => mx(domain, rep, &dns).await,
+                    CheckKind::Spf => spf(domain, rep, target, &dns, settings).await,
+                    CheckKind::Dmarc => dmarc(domain, rep).await,
+                    CheckKind::Dkim => dkim(domain, rep, target, &dns).await,
+                    // The last of the five: MTA-STS.
+                    _ => mta_sts(domain, rep, &dns).await,
+                }
+            }
             other => CheckReport::new(other, Status::Skipped, "not a DNS check"),
         }
     };
@@ -232,13 +247,7 @@ pub fn unroutable(ip: IpAddr) -> bool {
     }
 }
 
-async fn mx(target: &Target, dns: &Dns) -> CheckReport {
-    let kind = CheckKind::DnsMx;
-    let domain = match domain_of(kind, target) {
-        Ok(d) => d,
-        Err(r) => return *r,
-    };
-    let mut rep = Rep::new(kind, dns);
+async fn mx(domain: String, mut rep: Rep<'_>, dns: &Dns) -> CheckReport {
     let a = rep.ask(&domain, Kind::Mx).await;
     match &a.outcome {
         Outcome::NxDomain => {
@@ -1235,13 +1244,13 @@ fn eval_node(node: &SpfNode, ip: IpAddr) -> SpfMatch {
     }
 }
 
-async fn spf(target: &Target, dns: &Dns, settings: &Settings) -> CheckReport {
-    let kind = CheckKind::Spf;
-    let domain = match domain_of(kind, target) {
-        Ok(d) => d,
-        Err(r) => return *r,
-    };
-    let mut rep = Rep::new(kind, dns);
+async fn spf(
+    domain: String,
+    mut rep: Rep<'_>,
+    target: &Target,
+    dns: &Dns,
+    settings: &Settings,
+) -> CheckReport {
     let a = rep.ask(&domain, Kind::Txt).await;
     match &a.outcome {
         Outcome::NxDomain => {
@@ -1450,13 +1459,7 @@ fn org_domain(domain: &str) -> Option<String> {
     (org != domain).then(|| org.to_string())
 }
 
-async fn dmarc(target: &Target, dns: &Dns) -> CheckReport {
-    let kind = CheckKind::Dmarc;
-    let domain = match domain_of(kind, target) {
-        Ok(d) => d,
-        Err(r) => return *r,
-    };
-    let mut rep = Rep::new(kind, dns);
+async fn dmarc(domain: String, mut rep: Rep<'_>) -> CheckReport {
     let mut candidates = vec![domain.clone()];
     if let Some(org) = org_domain(&domain) {
         candidates.push(org);
@@ -1714,13 +1717,7 @@ pub fn rsa_key_bits(p: &str) -> Option<usize> {
     Some(n.len() * 8 - first.leading_zeros() as usize)
 }
 
-async fn dkim(target: &Target, dns: &Dns) -> CheckReport {
-    let kind = CheckKind::Dkim;
-    let domain = match domain_of(kind, target) {
-        Ok(d) => d,
-        Err(r) => return *r,
-    };
-    let mut rep = Rep::new(kind, dns);
+async fn dkim(domain: String, mut rep: Rep<'_>, target: &Target, dns: &Dns) -> CheckReport {
     let given: Vec<String> = target
         .selectors
         .iter()
@@ -1891,13 +1888,7 @@ async fn dkim(target: &Target, dns: &Dns) -> CheckReport {
 
 // ---------------------------------------------------------------- MTA-STS
 
-async fn mta_sts(target: &Target, dns: &Dns) -> CheckReport {
-    let kind = CheckKind::MtaSts;
-    let domain = match domain_of(kind, target) {
-        Ok(d) => d,
-        Err(r) => return *r,
-    };
-    let mut rep = Rep::new(kind, dns);
+async fn mta_sts(domain: String, mut rep: Rep<'_>, dns: &Dns) -> CheckReport {
     let sts_name = format!("_mta-sts.{domain}");
     let rpt_name = format!("_smtp._tls.{domain}");
     let (sts, rpt) = futures::future::join(
