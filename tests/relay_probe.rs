@@ -301,47 +301,40 @@ async fn unreachable_port_is_an_error_not_closed() {
     assert!(!r.summary.contains("closed"), "{}", r.summary);
 }
 
-#[tokio::test]
-async fn cancellation_stops_a_probe_stuck_on_a_silent_server() {
-    let peer = SmtpPeer::start(Script::silent()).await;
+/// Probe a peer playing `script` with a step timeout of an hour, so only
+/// cancellation can end the probe; cancel once `ready` holds for the peer.
+async fn cancel_when(script: Script, ready: impl Fn(&SmtpPeer) -> bool) -> CheckReport {
+    let peer = SmtpPeer::start(script).await;
     let cancel = CancellationToken::new();
     let t = target(&peer);
-    // A step timeout of an hour: only cancellation can end this probe.
     let s = settings(Duration::from_secs(3600));
     let probe = tokio::spawn({
         let cancel = cancel.clone();
         async move { relay::run(&t, &s, cancel).await }
     });
-    while peer.connections() == 0 {
+    while !ready(&peer) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     cancel.cancel();
-    let r = tokio::time::timeout(HANG_GUARD, probe)
+    tokio::time::timeout(HANG_GUARD, probe)
         .await
         .expect("cancellation was not honoured")
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn cancellation_stops_a_probe_stuck_on_a_silent_server() {
+    let r = cancel_when(Script::silent(), |peer| peer.connections() > 0).await;
     assert_eq!(r.status, Status::Skipped, "{}", text(&r));
     assert!(r.summary.contains("cancelled"));
 }
 
 #[tokio::test]
 async fn cancellation_stops_a_probe_in_a_tarpit() {
-    let peer = SmtpPeer::start(Script::tarpit()).await;
-    let cancel = CancellationToken::new();
-    let t = target(&peer);
-    let s = settings(Duration::from_secs(3600));
-    let probe = tokio::spawn({
-        let cancel = cancel.clone();
-        async move { relay::run(&t, &s, cancel).await }
-    });
-    while !peer.commands().iter().any(|c| c.starts_with("MAIL")) {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    cancel.cancel();
-    let r = tokio::time::timeout(HANG_GUARD, probe)
-        .await
-        .expect("cancellation was not honoured")
-        .unwrap();
+    let r = cancel_when(Script::tarpit(), |peer| {
+        peer.commands().iter().any(|c| c.starts_with("MAIL"))
+    })
+    .await;
     assert_eq!(r.status, Status::Skipped, "{}", text(&r));
     // What was said before the cancel is kept as evidence.
     assert!(r.evidence.iter().any(|e| e.query.starts_with("EHLO")));
