@@ -132,6 +132,11 @@ struct Rep<'a> {
     worst: Status,
 }
 
+/// A and AAAA of `name`, asked at the same time.
+async fn lookup_addrs(dns: &Dns, name: &str) -> (Answer, Answer) {
+    futures::future::join(dns.query(name, Kind::A), dns.query(name, Kind::Aaaa)).await
+}
+
 fn rank(s: Status) -> u8 {
     match s {
         Status::Skipped => 0,
@@ -149,6 +154,21 @@ impl<'a> Rep<'a> {
             dns,
             worst: Status::Pass,
         }
+    }
+
+    /// A and AAAA of `name` at once, both recorded; returns the answers and
+    /// every address they hold.
+    async fn ask_addrs(&mut self, name: &str) -> (Answer, Answer, Vec<IpAddr>) {
+        let (v4, v6) = lookup_addrs(self.dns, name).await;
+        self.saw(&v4);
+        self.saw(&v6);
+        let addrs = v4
+            .outcome
+            .ips()
+            .into_iter()
+            .chain(v6.outcome.ips())
+            .collect();
+        (v4, v6, addrs)
     }
 
     fn saw(&mut self, a: &Answer) {
@@ -257,17 +277,7 @@ async fn mx(domain: String, mut rep: Rep<'_>, dns: &Dns) -> CheckReport {
         }
         Outcome::NoData => {
             // RFC 5321 §5.1: without MX the domain's own address is the mail server.
-            let (v4, v6) =
-                futures::future::join(dns.query(&domain, Kind::A), dns.query(&domain, Kind::Aaaa))
-                    .await;
-            rep.saw(&v4);
-            rep.saw(&v6);
-            let addrs: Vec<IpAddr> = v4
-                .outcome
-                .ips()
-                .into_iter()
-                .chain(v6.outcome.ips())
-                .collect();
+            let (v4, v6, addrs) = rep.ask_addrs(&domain).await;
             if let Some(why) = could_not(&v4).or_else(|| could_not(&v6)) {
                 if addrs.is_empty() {
                     rep.note(Status::Error, why);
@@ -343,10 +353,7 @@ async fn mx(domain: String, mut rep: Rep<'_>, dns: &Dns) -> CheckReport {
             .join(", ")
     ));
     let hosts: Vec<(u16, String)> = mxs.into_iter().filter(|(_, h)| h != ".").collect();
-    let lookups = join_all(hosts.iter().map(|(_, h)| async move {
-        futures::future::join(dns.query(h, Kind::A), dns.query(h, Kind::Aaaa)).await
-    }))
-    .await;
+    let lookups = join_all(hosts.iter().map(|(_, h)| lookup_addrs(dns, h))).await;
     let mut reachable = 0usize;
     for ((_, host), (v4, v6)) in hosts.iter().zip(lookups) {
         rep.saw(&v4);
@@ -724,16 +731,7 @@ async fn helo(target: &Target, dns: &Dns) -> CheckReport {
         rep.fix("use only letters, digits, hyphens and dots in the HELO name");
         return rep.done(format!("HELO `{name}` is not a valid host name"));
     }
-    let (v4, v6) =
-        futures::future::join(dns.query(&name, Kind::A), dns.query(&name, Kind::Aaaa)).await;
-    rep.saw(&v4);
-    rep.saw(&v6);
-    let addrs: Vec<IpAddr> = v4
-        .outcome
-        .ips()
-        .into_iter()
-        .chain(v6.outcome.ips())
-        .collect();
+    let (v4, v6, addrs) = rep.ask_addrs(&name).await;
     if addrs.is_empty() {
         if let Some(why) = could_not(&v4).or_else(|| could_not(&v6)) {
             rep.note(Status::Error, why);
