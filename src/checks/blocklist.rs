@@ -205,6 +205,15 @@ impl Subject {
         }
     }
 
+    /// Which test points vouch for a list's answer about this subject.
+    fn control_set(&self) -> ControlSet {
+        match self {
+            Subject::Ip(IpAddr::V4(_)) => ControlSet::V4,
+            Subject::Ip(IpAddr::V6(_)) => ControlSet::V6,
+            Subject::Domain(_) => ControlSet::Domain,
+        }
+    }
+
     fn applies_to(&self, list: &Blocklist) -> bool {
         match self {
             Subject::Ip(ip) => list.kind == ListKind::Ip && list.covers(ip.is_ipv4()),
@@ -228,16 +237,6 @@ enum ControlSet {
     V6,
     /// Subjects of a domain list.
     Domain,
-}
-
-impl Subject {
-    fn control_set(&self) -> ControlSet {
-        match self {
-            Subject::Ip(IpAddr::V4(_)) => ControlSet::V4,
-            Subject::Ip(IpAddr::V6(_)) => ControlSet::V6,
-            Subject::Domain(_) => ControlSet::Domain,
-        }
-    }
 }
 
 /// The control queries of a list for one kind of subject: the test entry
