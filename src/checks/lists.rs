@@ -58,11 +58,7 @@ pub struct Code {
 }
 
 const fn code(last: u8, meaning: &'static str) -> Code {
-    Code {
-        addr: Ipv4Addr::new(127, 0, 0, last),
-        meaning,
-        listing: true,
-    }
+    code4([127, 0, 0, last], meaning)
 }
 
 const fn code4(a: [u8; 4], meaning: &'static str) -> Code {
@@ -74,10 +70,13 @@ const fn code4(a: [u8; 4], meaning: &'static str) -> Code {
 }
 
 const fn info(last: u8, meaning: &'static str) -> Code {
+    info4([127, 0, 0, last], meaning)
+}
+
+const fn info4(a: [u8; 4], meaning: &'static str) -> Code {
     Code {
-        addr: Ipv4Addr::new(127, 0, 0, last),
-        meaning,
         listing: false,
+        ..code4(a, meaning)
     }
 }
 
@@ -403,26 +402,10 @@ pub const CATALOGUE: &[Blocklist] = &[
         family: Family::Both,
         role: Role::Allow,
         codes: &[
-            Code {
-                addr: Ipv4Addr::new(127, 0, 2, 2),
-                meaning: "Spamhaus SWL: allow-listed",
-                listing: false,
-            },
-            Code {
-                addr: Ipv4Addr::new(127, 0, 2, 3),
-                meaning: "Spamhaus SWL: allow-listed",
-                listing: false,
-            },
-            Code {
-                addr: Ipv4Addr::new(127, 0, 2, 102),
-                meaning: "Spamhaus SWL: allow-listed",
-                listing: false,
-            },
-            Code {
-                addr: Ipv4Addr::new(127, 0, 2, 103),
-                meaning: "Spamhaus SWL: allow-listed",
-                listing: false,
-            },
+            info4([127, 0, 2, 2], "Spamhaus SWL: allow-listed"),
+            info4([127, 0, 2, 3], "Spamhaus SWL: allow-listed"),
+            info4([127, 0, 2, 102], "Spamhaus SWL: allow-listed"),
+            info4([127, 0, 2, 103], "Spamhaus SWL: allow-listed"),
         ],
         any_answer_lists: false,
         refusals: SPAMHAUS_REFUSALS,
