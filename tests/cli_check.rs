@@ -211,3 +211,23 @@ async fn ctrl_c_cancels_a_stuck_probe_and_still_prints() {
     let doc: Value = serde_json::from_str(&out.1).unwrap();
     assert_eq!(doc["checks"][0]["status"], "skipped", "{doc}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn markdown_report_matches_the_wizard_export() {
+    let peer = SmtpPeer::start(Script::open_relay()).await;
+    let mut args = relay_args(&peer.target(), false);
+    args.push("--markdown".into());
+    let out = run(args).await;
+    assert_eq!(out.status.code(), Some(1));
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.starts_with("# bounce-doctor remediation report"), "{md}");
+    assert!(md.contains("**FAIL** Open relay"), "{md}");
+    assert!(md.contains("--quit-after RCPT"), "{md}");
+    // Steps that were not part of `--only relay` are listed as skipped, not passed.
+    assert!(
+        md.contains("Sending IP on blocklists (DNSBL) — skipped"),
+        "{md}"
+    );
+    let both = run(vec!["check".into(), "--markdown".into(), "--json".into()]).await;
+    assert_eq!(both.status.code(), Some(2));
+}

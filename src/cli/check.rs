@@ -40,6 +40,10 @@ pub struct CheckArgs {
     /// Also print the queries made and answers received.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Print the wizard's Markdown report (what is wrong, next actions,
+    /// evidence, re-runnable commands) instead of the plain list.
+    #[arg(long, conflicts_with = "json")]
+    pub markdown: bool,
     #[command(flatten)]
     pub json: JsonFlag,
 }
@@ -434,6 +438,13 @@ pub fn run(args: &CheckArgs, resolver: Option<&str>, paint: Paint) -> i32 {
             serde_json::to_string_pretty(&Doc { checks: &reports }).unwrap_or_else(|_| "{}".into());
         // A closed pipe (`| head`) is not an error worth a panic.
         let _ = writeln!(std::io::stdout().lock(), "{doc}");
+    } else if args.markdown {
+        match markdown_report(args, &reports) {
+            Ok(md) => {
+                let _ = write!(std::io::stdout().lock(), "{md}");
+            }
+            Err(e) => return usage(&e),
+        }
     } else {
         print_text(&reports, args.verbose, paint);
     }
@@ -444,6 +455,42 @@ pub fn run(args: &CheckArgs, resolver: Option<&str>, paint: Paint) -> i32 {
     } else {
         0
     }
+}
+
+/// The same report the wizard exports, built from this run's results: every
+/// probe step gets its report, steps that were not run are marked skipped.
+fn markdown_report(args: &CheckArgs, reports: &[CheckReport]) -> Result<String, String> {
+    use crate::wizard::{format_utc, Inputs, Wizard};
+    let mut wizard = Wizard::new(Inputs {
+        ips: args.ips.join(", "),
+        domain: args.domain.clone().unwrap_or_default(),
+        mail_host: args.mx.clone().unwrap_or_default(),
+        selectors: args.selectors.join(", "),
+        smtp: args.smtp.clone().unwrap_or_default(),
+    });
+    let requests = wizard.start().map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    for request in requests {
+        match reports.iter().find(|r| r.kind == request.kind) {
+            Some(report) => {
+                wizard.step_finished(request.step, request.run, report.clone());
+            }
+            None => {
+                wizard.skip(request.step);
+            }
+        }
+    }
+    wizard.show_summary();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Ok(wizard.summary_markdown(&format_utc(now)))
 }
 
 fn usage(msg: &str) -> i32 {
@@ -465,6 +512,7 @@ mod tests {
             selectors: vec![],
             only: vec![],
             verbose: false,
+            markdown: false,
             json: JsonFlag::default(),
         }
     }
