@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Levels reached when this guard was last raised (rounded down a little).
-const MIN_REASON: f64 = 0.76;
+const MIN_REASON: f64 = 0.78;
 const MIN_STATUS: f64 = 0.95;
 
 fn corpus() -> Option<PathBuf> {

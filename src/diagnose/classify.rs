@@ -888,6 +888,7 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
         Reason::SyntaxError,
         &[
             "syntax error",
+            "malformed address",
             "bad sequence of commands",
             "command unrecognized",
             "unrecognized command",
@@ -1114,10 +1115,8 @@ pub fn classify(f: &Facts<'_>) -> Reason {
     // Stage hints (facts §1.3, §7.3 rule 3).
     match f.stage {
         Some(Stage::Mail)
-            if matches!(
-                reason,
-                Undefined | SecurityError | UserUnknown | Blocked | OnHold
-            ) && !matches!(code_hit, Some(UserUnknown)) =>
+            // Refused at MAIL FROM: the address in question is the sender's.
+            if matches!(reason, Undefined | UserUnknown | HostUnknown | Blocked | OnHold) =>
         {
             reason = Rejected
         }

@@ -950,8 +950,8 @@ fn collect_ips(text: &str, ips: &mut Vec<IpAddr>) {
 
 fn finish(d: Draft, kb: &KnowledgeBase, prefill: &mut Prefill) -> RecipientDiagnosis {
     let diag = d.diagnostic.clone();
-    let lower = diag.to_ascii_lowercase();
-    let context_lower = d.context.to_ascii_lowercase();
+    let lower = unfold_reply(&diag.to_ascii_lowercase());
+    let context_lower = unfold_reply(&d.context.to_ascii_lowercase());
     let reply = classify::find_reply(&diag).or_else(|| classify::find_reply(&d.context));
     let text_status =
         classify::find_enhanced(&diag).or_else(|| classify::find_enhanced(&d.context));
@@ -1207,4 +1207,21 @@ fn ses_json(text: &str, seg: usize, loc: &Locator<'_>) -> Option<(MessageKind, V
         }
         _ => None,
     }
+}
+
+/// Join a multi-line SMTP reply into one sentence for matching: the repeated
+/// `550-5.7.1` prefixes of continuation lines are dropped after the first.
+fn unfold_reply(text: &str) -> String {
+    use regex::Regex;
+    use std::sync::OnceLock;
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"\s[245]\d\d[ \-](?:[245]\.\d{1,3}\.\d{1,3}\s)?").expect("regex")
+    });
+    // The first reply code stays; later continuation prefixes go.
+    let Some(first) = re.find(text).map(|m| m.end()) else {
+        return text.to_string();
+    };
+    let (head, tail) = text.split_at(first);
+    format!("{head}{}", re.replace_all(tail, " "))
 }
