@@ -128,6 +128,7 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
     (
         Reason::MailboxFull,
         &[
+            "mailbox exceeds",
             "mailbox full",
             "mailbox is full",
             "mailbox is over quota",
@@ -356,6 +357,7 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
     (
         Reason::UserUnknown,
         &[
+            "invalid final delivery userid",
             "recipient not recognized",
             "recipient name is not recognized",
             "user unknown",
