@@ -8,10 +8,11 @@ pub mod search;
 pub use schema::{Actor, CheckKind, Entry, Reason, Severity};
 pub use search::{Hit, Index};
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_knowledge.rs"));
@@ -79,6 +80,65 @@ pub struct KnowledgeBase {
     /// Problems met while loading (shown in the status bar and by `kb lint`).
     pub problems: Vec<Problem>,
     by_id: HashMap<String, usize>,
+    /// Every pattern of every entry in one scan, built on first use.
+    matcher: OnceLock<Matcher>,
+}
+
+/// All `match` patterns of the base at once: literals checked with `contains`,
+/// regular expressions in one `RegexSet`, so a text is scanned once for all
+/// regexes instead of once per regex.
+#[derive(Debug, Clone)]
+pub(crate) struct Matcher {
+    /// (entry, lower-case literal, weight).
+    literals: Vec<(usize, String, usize)>,
+    /// All regexes; `regex_owner[k]` = (entry, weight) of the set's k-th regex.
+    regexes: RegexSet,
+    regex_owner: Vec<(usize, usize)>,
+}
+
+impl Matcher {
+    pub(crate) fn new(patterns: &[Vec<Pattern>]) -> Matcher {
+        let mut literals = Vec::new();
+        let mut sources = Vec::new();
+        let mut regex_owner = Vec::new();
+        for (i, pats) in patterns.iter().enumerate() {
+            for p in pats {
+                match p {
+                    Pattern::Literal(lit) => literals.push((i, lit.clone(), p.weight())),
+                    Pattern::Regex(re) => {
+                        sources.push(re.as_str().to_string());
+                        regex_owner.push((i, p.weight()));
+                    }
+                }
+            }
+        }
+        // Each regex compiled on its own already, so the set compiles too; an
+        // empty set (should the size limit ever be hit) only loses regex matches.
+        let regexes = RegexSet::new(&sources).unwrap_or_else(|_| RegexSet::empty());
+        if regexes.is_empty() {
+            regex_owner.clear();
+        }
+        Matcher {
+            literals,
+            regexes,
+            regex_owner,
+        }
+    }
+
+    /// The best pattern weight per entry that matches `text_lower`.
+    pub(crate) fn weights(&self, entries: usize, text_lower: &str) -> Vec<usize> {
+        let mut best = vec![0usize; entries];
+        for (i, lit, w) in &self.literals {
+            if best[*i] < *w && text_lower.contains(lit.as_str()) {
+                best[*i] = *w;
+            }
+        }
+        for k in self.regexes.matches(text_lower).iter() {
+            let (i, w) = self.regex_owner[k];
+            best[i] = best[i].max(w);
+        }
+        best
+    }
 }
 
 /// The built-in knowledge files as (path, text).
@@ -194,6 +254,7 @@ impl KnowledgeBase {
     }
 
     fn upsert(&mut self, entry: Entry) {
+        self.matcher = OnceLock::new();
         // Patterns were validated by lint; an invalid one is dropped, not fatal.
         let pats = entry
             .patterns
@@ -223,12 +284,24 @@ impl KnowledgeBase {
         self.by_id.get(id).copied()
     }
 
+    /// For every entry, the weight of its most specific pattern found in
+    /// `text_lower` (0 = none), scanning the text once for all patterns.
+    pub fn pattern_weights(&self, text_lower: &str) -> Vec<usize> {
+        self.matcher
+            .get_or_init(|| Matcher::new(&self.patterns))
+            .weights(self.entries.len(), text_lower)
+    }
+
     /// Entries whose `match` patterns occur in `text`, best (most specific) first,
     /// with the byte range of the match. `text_lower` must be lower-case.
     pub fn matching(&self, text_lower: &str) -> Vec<(usize, (usize, usize))> {
         let mut hits: Vec<(usize, usize, (usize, usize))> = Vec::new();
-        for (i, pats) in self.patterns.iter().enumerate() {
-            let best = pats
+        for (i, w) in self.pattern_weights(text_lower).into_iter().enumerate() {
+            if w == 0 {
+                continue;
+            }
+            // Only the few entries that matched are scanned again for the range.
+            let best = self.patterns[i]
                 .iter()
                 .filter_map(|p| p.find(text_lower).map(|r| (p.weight(), r)))
                 .max_by_key(|(w, _)| *w);

@@ -2,7 +2,7 @@
 //! fragments found in the query, then substring and fuzzy matches.
 
 use super::schema::{is_enhanced_code, is_reply_code};
-use super::{KnowledgeBase, Pattern};
+use super::{KnowledgeBase, Matcher};
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
@@ -35,8 +35,9 @@ struct Doc {
 /// A search index over a knowledge base. Build once, query on every keystroke.
 pub struct Index {
     docs: Vec<Doc>,
-    patterns: Vec<Vec<Pattern>>,
-    matcher: SkimMatcherV2,
+    /// Every entry's `match` patterns, scanned once per query.
+    patterns: Matcher,
+    fuzzy: SkimMatcherV2,
 }
 
 impl std::fmt::Debug for Index {
@@ -113,8 +114,8 @@ impl Index {
             .collect();
         Index {
             docs,
-            patterns: kb.patterns.clone(),
-            matcher: SkimMatcherV2::default(),
+            patterns: Matcher::new(&kb.patterns),
+            fuzzy: SkimMatcherV2::default(),
         }
     }
 
@@ -147,13 +148,18 @@ impl Index {
             }
         }
         let text = words.join(" ");
+        let pattern_weights = if text.is_empty() {
+            Vec::new()
+        } else {
+            self.patterns.weights(self.docs.len(), &q)
+        };
         let mut hits: Vec<Hit> = Vec::new();
         for (index, doc) in self.docs.iter().enumerate() {
             let code_score = Self::code_score(doc, &codes);
             let text_score = if text.is_empty() {
                 0
             } else {
-                self.text_score(index, doc, &q, &text)
+                self.text_score(doc, pattern_weights[index], &text)
             };
             let score = if text.is_empty() {
                 code_score
@@ -218,17 +224,14 @@ impl Index {
         total
     }
 
-    fn text_score(&self, index: usize, doc: &Doc, full: &str, text: &str) -> i64 {
-        let mut score = 0i64;
+    /// `pattern_weight`: weight of the entry's most specific pattern found in
+    /// the whole query (0 = none).
+    fn text_score(&self, doc: &Doc, pattern_weight: usize, text: &str) -> i64 {
         // A known bounce fragment inside what the user pasted: the strongest signal.
-        for p in &self.patterns[index] {
-            if p.find(full).is_some() {
-                score = score.max(3000 + 10 * p.weight() as i64);
-            }
+        if pattern_weight > 0 {
+            return 3000 + 10 * pattern_weight as i64;
         }
-        if score > 0 {
-            return score;
-        }
+        let mut score = 0i64;
         // The query inside one of the entry's fields.
         let contains = [
             (&doc.id, 1300),
@@ -251,17 +254,18 @@ impl Index {
         if score > 0 {
             return score;
         }
-        // Fuzzy, for typos and abbreviations; only where every letter occurs in order.
-        if text.len() <= 40 && is_subsequence(text, &doc.all) {
+        // Fuzzy, for typos and abbreviations; not for one to three letters, where
+        // nearly everything is a subsequence and substring matches say enough.
+        if (4..=40).contains(&text.len()) && is_subsequence(text, &doc.all) {
             let fields = [&doc.title, &doc.id, &doc.provider]
                 .into_iter()
                 .chain(doc.fragments.iter());
             for f in fields {
-                if let Some(s) = self.matcher.fuzzy_match(f, text) {
+                if let Some(s) = self.fuzzy.fuzzy_match(f, text) {
                     score = score.max(s);
                 }
             }
-            if let Some(s) = self.matcher.fuzzy_match(&doc.summary, text) {
+            if let Some(s) = self.fuzzy.fuzzy_match(&doc.summary, text) {
                 score = score.max(s / 2);
             }
             if score > 0 {
