@@ -142,12 +142,18 @@ async fn wizard_runs_blocklist_and_relay_checks_and_summarises() {
 
         // The summary puts the blocklist failure first.
         t.send_str(keys::ENTER);
-        let screen = t.wait_for("Remediation wizard: summary", DEADLINE);
-        let screen = if screen.contains("Next actions") {
-            screen
-        } else {
-            t.wait_for("Next actions", DEADLINE)
-        };
+        // Poll for the whole summary, not its first line: a frame may be half drawn.
+        let screen = wait_all(
+            &t,
+            &[
+                "Remediation wizard: summary",
+                "What is wrong",
+                "Sending IP on blocklists (DNSBL):",
+                "Open relay:",
+                "Who must act:",
+                "Next actions",
+            ],
+        );
         let bl = screen
             .find("Sending IP on blocklists (DNSBL):")
             .unwrap_or_else(|| panic!("{screen}"));
@@ -227,7 +233,15 @@ async fn wizard_from_a_pasted_bounce_is_prefilled_and_checks_dns() {
         t.wait_for("Remediation wizard: inputs", DEADLINE);
         // Prefilled from the diagnosis; the recipient's server is not offered
         // as the sender's mail host.
-        let screen = t.wait_for("Reason: blocked", DEADLINE);
+        let screen = wait_all(
+            &t,
+            &[
+                "Reason: blocked",
+                "Sending IP(s):",
+                "Sending domain:",
+                "SMTP server",
+            ],
+        );
         let field = |s: &str, label: &str| {
             s.lines().find(|l| l.contains(label)).map(|l| {
                 l.split(label)
@@ -283,4 +297,10 @@ async fn wizard_from_a_pasted_bounce_is_prefilled_and_checks_dns() {
     .await
     .unwrap();
     assert!(smtp.connections() >= 1);
+}
+
+/// Poll until every one of `texts` is on the screen at once.
+fn wait_all(t: &Pty, texts: &[&str]) -> String {
+    t.try_wait_until(DEADLINE, |s| texts.iter().all(|x| s.contains(x)))
+        .unwrap_or_else(|s| panic!("timed out waiting for {texts:?}; screen:\n{s}"))
 }
