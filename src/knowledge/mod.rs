@@ -84,13 +84,14 @@ pub struct KnowledgeBase {
     matcher: OnceLock<Matcher>,
 }
 
-/// All `match` patterns of the base at once: literals checked with `contains`,
-/// regular expressions in one `RegexSet`, so a text is scanned once for all
-/// regexes instead of once per regex.
+/// All `match` patterns of the base at once: literals in one Aho-Corasick
+/// automaton and regular expressions in one `RegexSet`, so a text is scanned
+/// twice in all instead of once per pattern.
 #[derive(Debug, Clone)]
 pub(crate) struct Matcher {
-    /// (entry, lower-case literal, weight).
-    literals: Vec<(usize, String, usize)>,
+    /// Automaton over every literal; `literal_owner[k]` = (entry, weight).
+    literals: Option<aho_corasick::AhoCorasick>,
+    literal_owner: Vec<(usize, usize)>,
     /// All regexes; `regex_owner[k]` = (entry, weight) of the set's k-th regex.
     regexes: RegexSet,
     regex_owner: Vec<(usize, usize)>,
@@ -98,13 +99,17 @@ pub(crate) struct Matcher {
 
 impl Matcher {
     pub(crate) fn new(patterns: &[Vec<Pattern>]) -> Matcher {
-        let mut literals = Vec::new();
+        let mut literal_sources = Vec::new();
+        let mut literal_owner = Vec::new();
         let mut sources = Vec::new();
         let mut regex_owner = Vec::new();
         for (i, pats) in patterns.iter().enumerate() {
             for p in pats {
                 match p {
-                    Pattern::Literal(lit) => literals.push((i, lit.clone(), p.weight())),
+                    Pattern::Literal(lit) => {
+                        literal_sources.push(lit.clone());
+                        literal_owner.push((i, p.weight()));
+                    }
                     Pattern::Regex(re) => {
                         sources.push(re.as_str().to_string());
                         regex_owner.push((i, p.weight()));
@@ -112,14 +117,16 @@ impl Matcher {
                 }
             }
         }
-        // Each regex compiled on its own already, so the set compiles too; an
-        // empty set (should the size limit ever be hit) only loses regex matches.
+        // Building only fails on size limits far beyond a knowledge base; then
+        // the affected kind of pattern simply finds nothing.
+        let literals = aho_corasick::AhoCorasick::new(&literal_sources).ok();
         let regexes = RegexSet::new(&sources).unwrap_or_else(|_| RegexSet::empty());
         if regexes.is_empty() {
             regex_owner.clear();
         }
         Matcher {
             literals,
+            literal_owner,
             regexes,
             regex_owner,
         }
@@ -128,9 +135,10 @@ impl Matcher {
     /// The best pattern weight per entry that matches `text_lower`.
     pub(crate) fn weights(&self, entries: usize, text_lower: &str) -> Vec<usize> {
         let mut best = vec![0usize; entries];
-        for (i, lit, w) in &self.literals {
-            if best[*i] < *w && text_lower.contains(lit.as_str()) {
-                best[*i] = *w;
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(text_lower) {
+                let (i, w) = self.literal_owner[m.pattern().as_usize()];
+                best[i] = best[i].max(w);
             }
         }
         for k in self.regexes.matches(text_lower).iter() {
