@@ -1023,13 +1023,15 @@ fn finish(d: Draft, kb: &KnowledgeBase, prefill: &mut Prefill) -> RecipientDiagn
     for (i, _) in kb.matching(&diag.to_lowercase()) {
         add(i);
     }
+    // By code, only the general meaning: entries of particular providers that
+    // share the code would be noise unless their own text matched above.
     if let Some(s) = status.as_deref().filter(|_| !inferred) {
-        for i in kb.with_code(s) {
+        for i in kb.general_for_code(s) {
             add(i);
         }
     }
     if let Some(r) = reply {
-        for i in kb.with_code(&r.to_string()) {
+        for i in kb.general_for_code(&r.to_string()) {
             add(i);
         }
     }
