@@ -176,16 +176,140 @@ async fn the_transcript_holds_every_command_and_reply() {
 
 #[tokio::test]
 async fn starttls_availability_is_reported_honestly() {
+    // Offered but answered 454: said so, and the battery ran in plain text.
     let (r, _) = probe(Script::closed_relay()).await;
     assert!(
         r.details
             .iter()
-            .any(|d| d.contains("STARTTLS was offered") && d.contains("plain text")),
+            .any(|d| d.contains("STARTTLS was offered but refused")
+                && d.contains("454")
+                && d.contains("plain text")),
         "{}",
         text(&r)
     );
+    // Offered and negotiated: said so, never claimed as plain text.
+    let (r, _) = probe(Script::closed_relay().tls()).await;
+    assert!(
+        r.details.iter().any(|d| d.contains("negotiated")
+            && d.contains("over TLS")
+            && d.contains("certificate was not validated")),
+        "{}",
+        text(&r)
+    );
+    assert!(
+        !r.details.iter().any(|d| d.contains("plain text")),
+        "{}",
+        text(&r)
+    );
+    // HELO-only servers advertise nothing.
     let (r, _) = probe(Script::helo_only()).await;
     assert!(!r.details.iter().any(|d| d.contains("STARTTLS was offered")));
+}
+
+/// Probe a peer and also return, per command, whether it came over TLS.
+async fn probe_tls(script: Script) -> (CheckReport, Vec<(String, bool)>, usize) {
+    let peer = SmtpPeer::start(script).await;
+    let report = tokio::time::timeout(
+        HANG_GUARD,
+        relay::run(
+            &target(&peer),
+            &settings(Duration::from_secs(10)),
+            CancellationToken::new(),
+        ),
+    )
+    .await
+    .expect("probe hung");
+    (report, peer.commands_with_tls(), peer.connections())
+}
+
+#[tokio::test]
+async fn starttls_is_negotiated_and_the_battery_runs_over_tls() {
+    let (r, cmds, conns) = probe_tls(Script::open_relay().tls()).await;
+    assert_outcome(&r, Status::Fail, &["open relay"]);
+    assert_eq!(conns, 1);
+    let lines: Vec<String> = cmds.iter().map(|(c, _)| c.clone()).collect();
+    assert_no_message_transfer(&lines);
+    // EHLO in plain text, STARTTLS in plain text, then EHLO again inside TLS.
+    assert!(lines[0].starts_with("EHLO ") && !cmds[0].1, "{cmds:?}");
+    assert!(lines[1] == "STARTTLS" && !cmds[1].1, "{cmds:?}");
+    assert!(lines[2].starts_with("EHLO ") && cmds[2].1, "{cmds:?}");
+    // Every relay attempt came after the upgrade.
+    let rcpts: Vec<&(String, bool)> = cmds.iter().filter(|(c, _)| c.starts_with("RCPT")).collect();
+    assert!(rcpts.len() > 5, "{cmds:?}");
+    assert!(rcpts.iter().all(|(_, tls)| *tls), "{cmds:?}");
+    assert!(cmds.iter().skip(2).all(|(_, tls)| *tls), "{cmds:?}");
+    // The transcript shows the upgrade and names the protocol.
+    let i = r
+        .evidence
+        .iter()
+        .position(|e| e.query == "STARTTLS")
+        .expect("STARTTLS in evidence");
+    assert!(
+        r.evidence[i].answer.starts_with("220"),
+        "{:?}",
+        r.evidence[i]
+    );
+    assert_eq!(r.evidence[i + 1].query, "TLS handshake");
+    assert!(
+        r.evidence[i + 1].answer.starts_with("TLSv1.3")
+            && r.evidence[i + 1].answer.contains("not validated"),
+        "{:?}",
+        r.evidence[i + 1]
+    );
+    assert!(r.evidence[i + 2].query.starts_with("EHLO "));
+}
+
+#[tokio::test]
+async fn a_closed_relay_over_tls_still_passes() {
+    let (r, cmds, _) = probe_tls(Script::closed_relay().tls()).await;
+    assert_outcome(&r, Status::Pass, &["not an open relay"]);
+    assert!(cmds
+        .iter()
+        .filter(|(c, _)| c.starts_with("RCPT"))
+        .all(|(_, t)| *t));
+}
+
+#[tokio::test]
+async fn refused_starttls_falls_back_to_plain_text() {
+    let (r, cmds, conns) = probe_tls(Script::open_relay()).await;
+    assert_outcome(&r, Status::Fail, &["open relay"]);
+    // A 454 leaves the session usable: no reconnect, nothing over TLS.
+    assert_eq!(conns, 1);
+    assert!(cmds.iter().all(|(_, tls)| !tls));
+    assert_eq!(cmds.iter().filter(|(c, _)| c == "STARTTLS").count(), 1);
+    assert!(cmds.iter().any(|(c, _)| c.starts_with("RCPT")));
+    assert!(
+        r.details
+            .iter()
+            .any(|d| d.contains("refused") && d.contains("454")),
+        "{}",
+        text(&r)
+    );
+    let lines: Vec<String> = cmds.into_iter().map(|(c, _)| c).collect();
+    assert_no_message_transfer(&lines);
+}
+
+#[tokio::test]
+async fn a_failed_handshake_reconnects_in_plain_text() {
+    let (r, cmds, conns) = probe_tls(Script::open_relay().broken_tls()).await;
+    // The verdict still comes, from a second, plain-text session.
+    assert_outcome(&r, Status::Fail, &["open relay"]);
+    assert_eq!(conns, 2);
+    assert_eq!(cmds.iter().filter(|(c, _)| c == "STARTTLS").count(), 1);
+    assert!(cmds.iter().any(|(c, _)| c.starts_with("RCPT")));
+    assert!(
+        r.details
+            .iter()
+            .any(|d| d.contains("could not be negotiated") && d.contains("reconnected")),
+        "{}",
+        text(&r)
+    );
+    assert!(r
+        .evidence
+        .iter()
+        .any(|e| e.query == "TLS handshake" && e.answer.starts_with("failed")));
+    let lines: Vec<String> = cmds.into_iter().map(|(c, _)| c).collect();
+    assert_no_message_transfer(&lines);
 }
 
 #[tokio::test]
@@ -365,6 +489,9 @@ async fn no_scenario_ever_sends_data_or_bdat() {
         Script::garbage_after_ehlo(),
         Script::helo_only(),
         Script::slow(Duration::from_millis(5)),
+        Script::open_relay().tls(),
+        Script::closed_relay().tls(),
+        Script::open_relay().broken_tls(),
     ];
     let mut total = 0;
     for script in scripts {

@@ -6,16 +6,21 @@
 //! open relay relays nothing; acceptance at RCPT is the evidence. Every command
 //! and reply goes into the report's evidence.
 //!
-//! STARTTLS is noted when offered but not negotiated: relay rules almost never
-//! depend on TLS, and a server that insists on it before MAIL answers `530`
-//! saying so, which is reported as "could not test", not as a verdict.
+//! When EHLO offers STARTTLS the probe negotiates it, says EHLO again over TLS
+//! and runs the battery inside TLS, as a real sending server would. It does not
+//! judge the certificate (that is another check's job): any certificate is
+//! accepted, but handshake signatures are still verified. If the server
+//! refuses STARTTLS the battery runs on in plain text; if the handshake fails
+//! the probe reconnects in plain text, so a broken TLS stack never hides the
+//! relay verdict. A server that insists on TLS before MAIL and could not
+//! negotiate it answers `530`, which is reported as "could not test".
 
 use super::{CheckReport, Evidence, Settings, Status, Target};
 use crate::knowledge::CheckKind;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
@@ -320,10 +325,14 @@ fn secs(d: Duration) -> String {
     }
 }
 
+/// A byte stream the session can talk over: plain TCP, or TLS on top of it.
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
 /// An SMTP client session that records every command and reply.
 struct Session {
-    reader: BufReader<OwnedReadHalf>,
-    writer: OwnedWriteHalf,
+    /// The connection; `BufReader` passes writes straight through.
+    io: BufReader<Box<dyn Io>>,
     step_timeout: Duration,
     cancel: CancellationToken,
     transcript: Vec<Evidence>,
@@ -339,7 +348,7 @@ impl Session {
 
     async fn read_line(&mut self) -> Result<String, SmtpError> {
         let mut buf = Vec::new();
-        let n = (&mut self.reader)
+        let n = (&mut self.io)
             .take(MAX_LINE)
             .read_until(b'\n', &mut buf)
             .await?;
@@ -415,8 +424,8 @@ impl Session {
         let cancel = self.cancel.clone();
         let timeout = self.step_timeout;
         let write = async {
-            self.writer.write_all(line.as_bytes()).await?;
-            self.writer.flush().await
+            self.io.write_all(line.as_bytes()).await?;
+            self.io.flush().await
         };
         let written = tokio::select! {
             _ = cancel.cancelled() => Err(SmtpError::Cancelled),
@@ -435,6 +444,48 @@ impl Session {
         result
     }
 
+    /// TLS handshake after the server's `220` to STARTTLS, within the step
+    /// timeout. Returns the negotiated version and cipher suite.
+    async fn upgrade(&mut self, host: &str) -> Result<String, String> {
+        // Anything already buffered was sent before TLS started; accepting it
+        // would let plain-text data pose as protected (STARTTLS injection).
+        if !self.io.buffer().is_empty() {
+            return Err("the server sent data before the TLS handshake".into());
+        }
+        let placeholder: Box<dyn Io> = Box::new(tokio::io::duplex(1).0);
+        let plain = std::mem::replace(&mut self.io, BufReader::new(placeholder)).into_inner();
+        let name = match host.parse::<IpAddr>() {
+            // An IP literal gets no SNI (rustls sends none for addresses).
+            Ok(ip) => rustls::pki_types::ServerName::IpAddress(ip.into()),
+            Err(_) => rustls::pki_types::ServerName::try_from(host.to_string())
+                .map_err(|e| format!("{host} is not a valid TLS server name: {e}"))?,
+        };
+        let connector = tokio_rustls::TlsConnector::from(tls_config().map_err(|e| e.to_string())?);
+        let timeout = self.step_timeout;
+        let cancel = self.cancel.clone();
+        let tls = tokio::select! {
+            _ = cancel.cancelled() => return Err(SmtpError::Cancelled.to_string()),
+            r = tokio::time::timeout(timeout, connector.connect(name, plain)) => match r {
+                Ok(Ok(tls)) => tls,
+                Ok(Err(e)) => return Err(e.to_string()),
+                Err(_) => return Err(format!("no handshake within {}", secs(timeout))),
+            },
+        };
+        let conn = tls.get_ref().1;
+        let version = match conn.protocol_version() {
+            Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3".to_string(),
+            Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2".to_string(),
+            Some(v) => format!("{v:?}"),
+            None => "TLS".to_string(),
+        };
+        let suite = conn
+            .negotiated_cipher_suite()
+            .map(|s| format!(" {:?}", s.suite()))
+            .unwrap_or_default();
+        self.io = BufReader::new(Box::new(tls));
+        Ok(format!("{version}{suite}"))
+    }
+
     fn record(&mut self, query: &str, result: &Result<Reply, SmtpError>) {
         let answer = match result {
             Ok(r) => r.text(),
@@ -448,6 +499,68 @@ impl Session {
             answer,
         });
     }
+}
+
+/// Accepts any server certificate, because judging certificates belongs to
+/// another check and a relay test must reach the RCPT stage regardless; the
+/// handshake signatures are still verified, so the session really is TLS.
+#[derive(Debug)]
+struct AnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// Client TLS settings for STARTTLS: ring, TLS 1.2 and 1.3, no certificate judgement.
+fn tls_config() -> Result<Arc<rustls::ClientConfig>, rustls::Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
+        .with_no_client_auth();
+    Ok(Arc::new(config))
 }
 
 fn is_closed(e: &std::io::Error) -> bool {
@@ -578,8 +691,24 @@ fn swaks_line(host: &str, port: u16, form: &RelayForm) -> String {
     )
 }
 
+/// What became of STARTTLS in this probe.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum Tls {
+    /// Not offered, or not reached (the session ended first).
+    #[default]
+    NotTried,
+    /// Negotiated: version and cipher suite.
+    Negotiated(String),
+    /// The server answered STARTTLS with something other than 220.
+    Refused(String),
+    /// The handshake (or the STARTTLS step itself) failed.
+    Failed(String),
+}
+
 /// Everything one probe session produced, before it is turned into a report.
 struct Run {
+    /// STARTTLS outcome.
+    tls: Tls,
     transcript: Vec<Evidence>,
     slow: Vec<String>,
     banner: Option<Reply>,
@@ -624,22 +753,47 @@ pub async fn probe(
         Err(SmtpError::Cancelled) => return super::cancelled(CheckKind::Relay, "connecting"),
         Err(e) => return unreachable_report(host, port, e),
     };
-    let (r, w) = stream.into_split();
-    let mut session = Session {
-        reader: BufReader::new(r),
-        writer: w,
+    let new_session = |stream: TcpStream| Session {
+        io: BufReader::new(Box::new(stream) as Box<dyn Io>),
         step_timeout,
         cancel: cancel.clone(),
         transcript: Vec::new(),
         slow: Vec::new(),
     };
-    let run = dialogue(&mut session, host, addr).await;
+    let mut session = new_session(stream);
+    let mut run = dialogue(&mut session, host, addr, true).await;
+    if matches!(run.tls, Tls::Failed(_)) && !cancel.is_cancelled() {
+        // The connection is unusable after a failed handshake; a broken TLS
+        // stack must not hide the relay verdict, so test again in plain text.
+        let first = std::mem::take(&mut run.transcript);
+        let first_slow = std::mem::take(&mut run.slow);
+        let tls = run.tls.clone();
+        run = match connect(host, port, step_timeout, &cancel).await {
+            Ok((stream, addr)) => {
+                let mut session = new_session(stream);
+                dialogue(&mut session, host, addr, false).await
+            }
+            Err(SmtpError::Cancelled) => return super::cancelled(CheckKind::Relay, "reconnecting"),
+            Err(e) => return unreachable_report(host, port, e),
+        };
+        run.tls = tls;
+        let mut transcript = first;
+        transcript.append(&mut run.transcript);
+        run.transcript = transcript;
+        let mut slow = first_slow;
+        slow.append(&mut run.slow);
+        run.slow = slow;
+    }
     report(host, port, &where_, addr, run)
 }
 
 /// The whole SMTP conversation; stops early on the first transport problem.
-async fn dialogue(s: &mut Session, host: &str, addr: SocketAddr) -> Run {
+///
+/// With `try_tls`, STARTTLS is negotiated when offered. A failed handshake
+/// returns at once with `Tls::Failed` so the caller can reconnect.
+async fn dialogue(s: &mut Session, host: &str, addr: SocketAddr, try_tls: bool) -> Run {
     let mut run = Run {
+        tls: Tls::NotTried,
         transcript: Vec::new(),
         slow: Vec::new(),
         banner: None,
@@ -681,6 +835,60 @@ async fn dialogue(s: &mut Session, host: &str, addr: SocketAddr) -> Run {
         }
     };
     run.caps = capabilities(&greeting, used_ehlo);
+    let mut greeting = greeting;
+
+    if run.caps.starttls && try_tls {
+        match s.command("STARTTLS").await {
+            Ok(r) if r.code == 220 => {
+                let shake = s.upgrade(host).await;
+                let answer = match &shake {
+                    Ok(v) => format!("{v} (certificate not validated)"),
+                    Err(e) => format!("failed: {e}"),
+                };
+                s.transcript.push(Evidence {
+                    query: "TLS handshake".into(),
+                    answer,
+                });
+                match shake {
+                    Ok(v) => run.tls = Tls::Negotiated(v),
+                    Err(e) => {
+                        run.tls = Tls::Failed(format!("TLS handshake failed: {e}"));
+                        return finish_ok(s, run);
+                    }
+                }
+                // RFC 3207: forget what was learnt in plain text and ask again.
+                let ehlo_cmd = format!("EHLO {PROBE_HELO}");
+                match s.command(&ehlo_cmd).await {
+                    Ok(r) if r.positive() => {
+                        let offered = run.caps.starttls;
+                        run.caps = capabilities(&r, true);
+                        run.caps.starttls = offered;
+                        greeting = r;
+                    }
+                    Ok(r) => {
+                        quit(s).await;
+                        let why = format!(
+                            "the server refused EHLO over TLS: {}",
+                            r.lines.last().cloned().unwrap_or_default()
+                        );
+                        return finish_with(s, run, ehlo_cmd, &why);
+                    }
+                    Err(e) => return finish(s, run, ehlo_cmd, e),
+                }
+            }
+            Ok(r) => {
+                // RFC 3207 lets the client carry on in plain text after a refusal.
+                run.tls = Tls::Refused(r.lines.last().cloned().unwrap_or_default());
+            }
+            Err(SmtpError::Cancelled) => {
+                return finish(s, run, "STARTTLS".into(), SmtpError::Cancelled)
+            }
+            Err(e) => {
+                run.tls = Tls::Failed(format!("STARTTLS got no usable reply: {e}"));
+                return finish_ok(s, run);
+            }
+        }
+    }
 
     let name = name_from_reply(&banner)
         .or_else(|| name_from_reply(&greeting))
@@ -886,10 +1094,15 @@ fn report(host: &str, port: u16, where_: &str, addr: SocketAddr, run: Run) -> Ch
         )
     } else if let Some(a) = auth {
         if a.words().to_ascii_lowercase().contains("tls") {
+            let why = if matches!(run.tls, Tls::Negotiated(_)) {
+                "even though TLS was negotiated"
+            } else {
+                "and TLS could not be negotiated"
+            };
             (
                 Status::Error,
                 format!(
-                    "could not test: the server requires STARTTLS before MAIL ({}) and this probe speaks plain text",
+                    "could not test: the server requires STARTTLS before MAIL ({}) {why}",
                     a.lines.last().cloned().unwrap_or_default()
                 ),
             )
@@ -944,10 +1157,20 @@ fn report(host: &str, port: u16, where_: &str, addr: SocketAddr, run: Run) -> Ch
         tested, run.forms_planned
     ));
     if run.caps.starttls {
-        r.details.push(
-            "STARTTLS was offered; the probe did not negotiate it and tested in plain text (relay rules rarely depend on TLS)"
-                .into(),
-        );
+        r.details.push(match &run.tls {
+            Tls::Negotiated(v) => format!(
+                "STARTTLS was offered and negotiated ({v}); the relay tests ran over TLS; the certificate was not validated (certificate checks are separate)"
+            ),
+            Tls::Refused(reply) => format!(
+                "STARTTLS was offered but refused ({reply}); the relay tests ran in plain text"
+            ),
+            Tls::Failed(why) => format!(
+                "STARTTLS was offered but could not be negotiated ({why}); the probe reconnected and ran the relay tests in plain text"
+            ),
+            Tls::NotTried => {
+                "STARTTLS was offered; the session ended before it was tried".into()
+            }
+        });
     } else if run.banner.as_ref().is_some_and(|b| b.code == 220) && run.caps.ehlo {
         r.details.push("STARTTLS was not offered".into());
     }

@@ -5,12 +5,19 @@
 //! plays the script to every connection and records each command received.
 //! Scripts are plain data plus one responder function, so new behaviours are
 //! a few lines: see the constructors on [`Script`].
+//!
+//! STARTTLS: every script offers it in EHLO. Without [`Script::tls`] the peer
+//! answers `454` (TLS not available); with it, the peer answers `220` and
+//! upgrades the connection with the self-signed fixture certificate in
+//! `tests/fixtures/tls/`.
 #![allow(dead_code)]
 
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -25,6 +32,11 @@ pub enum Action {
     Close,
     /// Send these raw bytes as they are.
     Raw(Vec<u8>),
+    /// Answer STARTTLS: `220` and a TLS handshake when the script has TLS,
+    /// `454` otherwise.
+    StartTls,
+    /// Answer `220` to STARTTLS, then hang up instead of doing the handshake.
+    BrokenTls,
 }
 
 impl Action {
@@ -47,6 +59,8 @@ pub struct Script {
     pub delay: Duration,
     /// The dialogue.
     pub respond: Responder,
+    /// Server TLS settings, when STARTTLS really upgrades.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// Multi-line greeting used by most scripts.
@@ -72,6 +86,7 @@ fn standard(rcpt: impl Fn(&str) -> Action + Send + Sync + 'static) -> Responder 
         "RCPT" => rcpt(cmd),
         "QUIT" => Action::lines("221 2.0.0 Bye"),
         "NOOP" => Action::lines("250 2.0.0 Ok"),
+        "STARTTLS" => Action::StartTls,
         // A real server would answer DATA with 354; tests assert it never comes.
         "DATA" | "BDAT" => Action::lines("554 5.5.1 test peer: no message transfer here"),
         _ => Action::lines("502 5.5.2 Error: command not recognized"),
@@ -84,6 +99,42 @@ impl Script {
             greeting: Action::lines(GREETING),
             delay: Duration::ZERO,
             respond,
+            tls: None,
+        }
+    }
+
+    /// Same script, but STARTTLS really upgrades to TLS (fixture certificate).
+    pub fn tls(mut self) -> Script {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
+        let certs: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_file_iter(format!("{dir}/cert.pem"))
+                .expect("read cert.pem")
+                .collect::<Result<_, _>>()
+                .expect("parse cert.pem");
+        let key = PrivateKeyDer::from_pem_file(format!("{dir}/key.pem")).expect("read key.pem");
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("protocol versions")
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .expect("fixture certificate and key");
+        self.tls = Some(Arc::new(config));
+        self
+    }
+
+    /// Offers STARTTLS, answers it with `220`, then hangs up before the handshake.
+    pub fn broken_tls(self) -> Script {
+        let inner = self.respond.clone();
+        Script {
+            respond: Arc::new(move |cmd, i| {
+                if verb(cmd) == "STARTTLS" {
+                    Action::BrokenTls
+                } else {
+                    inner(cmd, i)
+                }
+            }),
+            ..self
         }
     }
 
@@ -146,7 +197,7 @@ impl Script {
     pub fn tarpit() -> Script {
         let inner = standard(|_| Action::lines("250 2.1.5 Ok"));
         Script::with(Arc::new(move |cmd, i| match verb(cmd).as_str() {
-            "EHLO" | "HELO" | "RSET" => inner(cmd, i),
+            "EHLO" | "HELO" | "RSET" | "STARTTLS" => inner(cmd, i),
             _ => Action::Silence,
         }))
     }
@@ -193,7 +244,7 @@ impl Script {
     pub fn garbage_after_ehlo() -> Script {
         let inner = standard(|_| Action::lines("250 2.1.5 Ok"));
         Script::with(Arc::new(move |cmd, i| match verb(cmd).as_str() {
-            "EHLO" | "HELO" | "RSET" => inner(cmd, i),
+            "EHLO" | "HELO" | "RSET" | "STARTTLS" => inner(cmd, i),
             _ => Action::Raw(b"\x00\xffwhat?\r\n".to_vec()),
         }))
     }
@@ -229,9 +280,16 @@ impl Script {
 pub struct SmtpPeer {
     /// Address it listens on (127.0.0.1, random port).
     pub addr: SocketAddr,
-    commands: Arc<Mutex<Vec<String>>>,
+    commands: Arc<Mutex<Vec<Command>>>,
     connections: Arc<Mutex<usize>>,
     task: JoinHandle<()>,
+}
+
+/// One received command line and whether it came over TLS.
+#[derive(Debug, Clone)]
+struct Command {
+    line: String,
+    tls: bool,
 }
 
 impl SmtpPeer {
@@ -274,7 +332,14 @@ impl SmtpPeer {
 
     /// Every command line received so far, over all connections, in order.
     pub fn commands(&self) -> Vec<String> {
-        self.commands.lock().unwrap().clone()
+        let cmds = self.commands.lock().unwrap();
+        cmds.iter().map(|c| c.line.clone()).collect()
+    }
+
+    /// Every command line received so far, each with whether it came over TLS.
+    pub fn commands_with_tls(&self) -> Vec<(String, bool)> {
+        let cmds = self.commands.lock().unwrap();
+        cmds.iter().map(|c| (c.line.clone(), c.tls)).collect()
     }
 
     /// Number of connections accepted so far.
@@ -289,45 +354,99 @@ impl Drop for SmtpPeer {
     }
 }
 
-async fn send(w: &mut tokio::net::tcp::OwnedWriteHalf, action: &Action) -> std::io::Result<bool> {
+/// A connection the peer talks over: plain TCP, or TLS on top of it.
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+type Conn = BufReader<Box<dyn Io>>;
+
+async fn write_lines(w: &mut Conn, lines: &[&str]) -> std::io::Result<()> {
+    let mut out = String::new();
+    for l in lines {
+        out.push_str(l);
+        out.push_str("\r\n");
+    }
+    w.write_all(out.as_bytes()).await?;
+    w.flush().await
+}
+
+/// What became of one reply.
+enum Sent {
+    /// Carry on over the same connection.
+    Continue,
+    /// Carry on over this new (TLS) connection.
+    Upgraded(Conn),
+    /// Hang up.
+    Close,
+}
+
+async fn send(
+    w: &mut Conn,
+    action: &Action,
+    tls: Option<&Arc<rustls::ServerConfig>>,
+) -> std::io::Result<Sent> {
     match action {
         Action::Reply(lines) => {
-            let mut out = String::new();
-            for l in lines {
-                out.push_str(l);
-                out.push_str("\r\n");
-            }
-            w.write_all(out.as_bytes()).await?;
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            write_lines(w, &lines).await?;
         }
-        Action::Raw(bytes) => w.write_all(bytes).await?,
+        Action::Raw(bytes) => {
+            w.write_all(bytes).await?;
+            w.flush().await?;
+        }
         Action::Silence => {
             // Hold the connection open without answering, until the client leaves.
             std::future::pending::<()>().await;
         }
-        Action::Close => return Ok(false),
+        Action::Close => return Ok(Sent::Close),
+        Action::BrokenTls => {
+            write_lines(w, &["220 2.0.0 Ready to start TLS"]).await?;
+            return Ok(Sent::Close);
+        }
+        Action::StartTls => match tls {
+            None => {
+                write_lines(w, &["454 4.7.0 TLS not available due to temporary reason"]).await?
+            }
+            Some(config) => {
+                write_lines(w, &["220 2.0.0 Ready to start TLS"]).await?;
+                let placeholder: Box<dyn Io> = Box::new(tokio::io::duplex(1).0);
+                let plain = std::mem::replace(w, BufReader::new(placeholder)).into_inner();
+                let acceptor = tokio_rustls::TlsAcceptor::from(config.clone());
+                let stream = acceptor.accept(plain).await?;
+                return Ok(Sent::Upgraded(BufReader::new(Box::new(stream))));
+            }
+        },
     }
-    w.flush().await?;
-    Ok(true)
+    Ok(Sent::Continue)
 }
 
 async fn serve(
     stream: tokio::net::TcpStream,
     script: Script,
-    commands: Arc<Mutex<Vec<String>>>,
+    commands: Arc<Mutex<Vec<Command>>>,
 ) -> std::io::Result<()> {
-    let (r, mut w) = stream.into_split();
-    let mut reader = BufReader::new(r);
-    if !send(&mut w, &script.greeting).await? {
+    let mut conn: Conn = BufReader::new(Box::new(stream));
+    let mut over_tls = false;
+    let record = |line: &str, tls: bool| {
+        commands.lock().unwrap().push(Command {
+            line: line.trim_end_matches(['\r', '\n']).to_string(),
+            tls,
+        })
+    };
+    if !matches!(
+        send(&mut conn, &script.greeting, None).await?,
+        Sent::Continue
+    ) {
         return Ok(());
     }
     let mut index = 0;
     loop {
         let mut line = String::new();
-        if reader.read_line(&mut line).await? == 0 {
+        if conn.read_line(&mut line).await? == 0 {
             return Ok(());
         }
         let cmd = line.trim_end_matches(['\r', '\n']).to_string();
-        commands.lock().unwrap().push(cmd.clone());
+        record(&cmd, over_tls);
         let action = (script.respond)(&cmd, index);
         index += 1;
         if !script.delay.is_zero() {
@@ -338,18 +457,20 @@ async fn serve(
         if action == Action::Silence {
             loop {
                 let mut more = String::new();
-                if reader.read_line(&mut more).await? == 0 {
+                if conn.read_line(&mut more).await? == 0 {
                     return Ok(());
                 }
-                commands
-                    .lock()
-                    .unwrap()
-                    .push(more.trim_end_matches(['\r', '\n']).to_string());
+                record(&more, over_tls);
             }
         }
         let quit = verb(&cmd) == "QUIT";
-        if !send(&mut w, &action).await? || quit {
-            return Ok(());
+        match send(&mut conn, &action, script.tls.as_ref()).await? {
+            Sent::Continue if !quit => {}
+            Sent::Continue | Sent::Close => return Ok(()),
+            Sent::Upgraded(tls) => {
+                conn = tls;
+                over_tls = true;
+            }
         }
     }
 }
