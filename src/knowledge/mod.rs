@@ -120,7 +120,13 @@ impl Matcher {
         // Building only fails on size limits far beyond a knowledge base; then
         // the affected kind of pattern simply finds nothing.
         let literals = aho_corasick::AhoCorasick::new(&literal_sources).ok();
-        let regexes = RegexSet::new(&sources).unwrap_or_else(|_| RegexSet::empty());
+        // A larger lazy-DFA cache than the default keeps the set on the fast
+        // path: with a few hundred patterns the default cache is exhausted and
+        // the search falls back to the much slower NFA simulation.
+        let regexes = regex::RegexSetBuilder::new(&sources)
+            .dfa_size_limit(16 << 20)
+            .build()
+            .unwrap_or_else(|_| RegexSet::empty());
         if regexes.is_empty() {
             regex_owner.clear();
         }
