@@ -41,14 +41,43 @@ pub enum Pattern {
     /// Case-insensitive literal fragment, stored lower-case.
     Literal(String),
     /// Case-insensitive regular expression (`re:` prefix in YAML).
-    Regex(Regex),
+    Regex(LazyRegex),
+}
+
+/// A validated regular expression compiled on first use: most patterns are
+/// only ever scanned through the base-wide `RegexSet`, so keeping hundreds of
+/// individually compiled copies would cost megabytes for nothing.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    source: String,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    /// The pattern as compiled (with its `(?i)` prefix).
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    fn get(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| Regex::new(&self.source).ok())
+            .as_ref()
+    }
 }
 
 impl Pattern {
-    /// Compile one YAML `match` string.
+    /// Compile one YAML `match` string (a regex is checked now, kept for later).
     pub fn compile(source: &str) -> Result<Pattern, regex::Error> {
         match source.strip_prefix("re:") {
-            Some(re) => Ok(Pattern::Regex(Regex::new(&format!("(?i){}", re.trim()))?)),
+            Some(re) => {
+                let source = format!("(?i){}", re.trim());
+                Regex::new(&source)?;
+                Ok(Pattern::Regex(LazyRegex {
+                    source,
+                    compiled: OnceLock::new(),
+                }))
+            }
             None => Ok(Pattern::Literal(source.to_lowercase())),
         }
     }
@@ -57,7 +86,7 @@ impl Pattern {
     pub fn find(&self, text_lower: &str) -> Option<(usize, usize)> {
         match self {
             Pattern::Literal(lit) => text_lower.find(lit.as_str()).map(|s| (s, s + lit.len())),
-            Pattern::Regex(re) => re.find(text_lower).map(|m| (m.start(), m.end())),
+            Pattern::Regex(re) => re.get()?.find(text_lower).map(|m| (m.start(), m.end())),
         }
     }
 
@@ -124,7 +153,7 @@ impl Matcher {
         // path: with a few hundred patterns the default cache is exhausted and
         // the search falls back to the much slower NFA simulation.
         let regexes = regex::RegexSetBuilder::new(&sources)
-            .dfa_size_limit(16 << 20)
+            .dfa_size_limit(8 << 20)
             .build()
             .unwrap_or_else(|_| RegexSet::empty());
         if regexes.is_empty() {
