@@ -330,9 +330,12 @@ impl KnowledgeBase {
     /// For every entry, the weight of its most specific pattern found in
     /// `text_lower` (0 = none), scanning the text once for all patterns.
     pub fn pattern_weights(&self, text_lower: &str) -> Vec<usize> {
-        self.matcher
-            .get_or_init(|| Matcher::new(&self.patterns))
-            .weights(self.entries.len(), text_lower)
+        self.matcher().weights(self.entries.len(), text_lower)
+    }
+
+    /// The base-wide pattern matcher, built once on first use.
+    pub(crate) fn matcher(&self) -> &Matcher {
+        self.matcher.get_or_init(|| Matcher::new(&self.patterns))
     }
 
     /// Entries whose `match` patterns occur in `text`, best (most specific) first,

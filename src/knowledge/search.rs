@@ -114,7 +114,8 @@ impl Index {
             .collect();
         Index {
             docs,
-            patterns: Matcher::new(&kb.patterns),
+            // Shares the base's automaton and RegexSet (both reference-counted).
+            patterns: kb.matcher().clone(),
             fuzzy: SkimMatcherV2::default(),
         }
     }
