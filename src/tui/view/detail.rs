@@ -1,6 +1,6 @@
 //! The detail pane: everything about the selected knowledge-base entry.
 
-use super::pane_block;
+use super::{framed, pane_block};
 use crate::knowledge::Entry;
 use crate::tui::layout::Areas;
 use crate::tui::model::{Focus, Model};
@@ -125,9 +125,8 @@ pub fn render(frame: &mut Frame, model: &Model, a: &Areas) {
     let t = &model.theme;
     let focused = model.focus == Focus::Detail && model.popup.is_none();
     let block = pane_block(Line::from(" Detail "), focused, a.compact, t);
-    let inner = block.inner(a.detail);
-    frame.render_widget(block, a.detail);
-    if inner.width == 0 || inner.height == 0 {
+    let inner = framed(frame, block, a.detail);
+    if inner.is_empty() {
         return;
     }
     let Some(e) = model.selected_entry() else {

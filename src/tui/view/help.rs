@@ -1,6 +1,7 @@
 //! Popups: the key help (generated from the key table) and the knowledge
 //! load problems.
 
+use super::framed;
 use crate::tui::keymap::{self, Context};
 use crate::tui::model::{Model, Popup};
 use crate::tui::text::{sanitize, wrap};
@@ -105,8 +106,7 @@ pub fn render(frame: &mut Frame, model: &Model, popup: Popup, area: Rect) {
         .borders(Borders::ALL)
         .border_style(t.focus_border)
         .title(title);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = framed(frame, block, area);
     let lines: Vec<Line> = popup_lines(model, popup, inner.width)
         .into_iter()
         .skip(model.popup_scroll)

@@ -1,6 +1,6 @@
 //! The result list of the browse pane: code, title, severity colour.
 
-use super::pane_block;
+use super::{framed, pane_block};
 use crate::tui::layout::Areas;
 use crate::tui::model::{Focus, Model};
 use crate::tui::text::{ellipsize, sanitize};
@@ -24,9 +24,8 @@ pub fn render(frame: &mut Frame, model: &Model, a: &Areas) {
         format!(" Results ({}) ", model.results.len())
     };
     let block = pane_block(Line::from(title), focused, a.compact, t);
-    let inner = block.inner(a.list);
-    frame.render_widget(block, a.list);
-    if inner.width == 0 || inner.height == 0 {
+    let inner = framed(frame, block, a.list);
+    if inner.is_empty() {
         return;
     }
     if model.results.is_empty() {

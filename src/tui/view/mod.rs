@@ -56,6 +56,14 @@ fn too_small(frame: &mut Frame, area: Rect) {
     frame.render_widget(p, area);
 }
 
+/// Draw a pane's frame and return the area inside it (empty when the pane
+/// has no room left for content).
+pub fn framed(frame: &mut Frame, block: Block, area: Rect) -> Rect {
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
 /// A pane's frame: a bordered block with a title, or nothing when compact.
 pub fn pane_block<'a>(title: Line<'a>, focused: bool, compact: bool, theme: &Theme) -> Block<'a> {
     if compact {

@@ -2,7 +2,7 @@
 //! its evidence lines highlighted on the other. Every string that came from the
 //! input is sanitized before it is drawn.
 
-use super::pane_block;
+use super::{framed, pane_block};
 use crate::diagnose::{MessageKind, RecipientDiagnosis};
 use crate::tui::layout::Areas;
 use crate::tui::model::{Model, PastePhase};
@@ -224,9 +224,8 @@ pub fn render(frame: &mut Frame, model: &Model, a: &Areas) {
     frame.render_widget(Paragraph::new(Line::from(head)), a.paste_header);
 
     let block = pane_block(Line::from(" Diagnosis "), true, a.compact, t);
-    let inner = block.inner(a.paste_summary);
-    frame.render_widget(block, a.paste_summary);
-    if inner.width > 0 && inner.height > 0 {
+    let inner = framed(frame, block, a.paste_summary);
+    if !inner.is_empty() {
         let off = summary_offset(model, inner);
         let lines: Vec<Line> = summary(model, inner.width)
             .into_iter()
@@ -247,9 +246,8 @@ fn text(frame: &mut Frame, model: &Model, a: &Areas) {
     let p = &model.paste;
     let title = format!(" Bounce text ({} lines) ", p.lines.len());
     let block = pane_block(Line::from(title), false, a.compact, t);
-    let inner = block.inner(a.paste_text);
-    frame.render_widget(block, a.paste_text);
-    if inner.width == 0 || inner.height == 0 {
+    let inner = framed(frame, block, a.paste_text);
+    if inner.is_empty() {
         return;
     }
     if p.lines.is_empty() {

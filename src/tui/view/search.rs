@@ -1,6 +1,6 @@
 //! The search box of the browse pane.
 
-use super::pane_block;
+use super::{framed, pane_block};
 use crate::tui::layout::Areas;
 use crate::tui::model::{Focus, Model};
 use crate::tui::text;
@@ -14,9 +14,8 @@ pub fn render(frame: &mut Frame, model: &Model, a: &Areas) {
     let t = &model.theme;
     let focused = model.focus == Focus::Search && model.popup.is_none();
     let block = pane_block(Line::from(" Search "), focused, a.compact, t);
-    let inner = block.inner(a.search);
-    frame.render_widget(block, a.search);
-    if inner.width == 0 || inner.height == 0 {
+    let inner = framed(frame, block, a.search);
+    if inner.is_empty() {
         return;
     }
     let prompt = if a.compact { "/ " } else { "" };

@@ -2,7 +2,7 @@
 //! selected step's details (what, why, evidence, fix), and the summary.
 //! Every string that came from the network or the user is sanitized.
 
-use super::{pane_block, spinner};
+use super::{framed, pane_block, spinner};
 use crate::tui::layout::Areas;
 use crate::tui::model::Model;
 use crate::tui::text::{ellipsize, sanitize, wrap};
@@ -33,8 +33,7 @@ pub fn render(frame: &mut Frame, model: &Model, a: &Areas) {
         Phase::Inputs => {
             let title = title_line(pane, "inputs", t);
             let block = pane_block(title, model.popup.is_none(), a.compact, t);
-            let inner = block.inner(area);
-            frame.render_widget(block, area);
+            let inner = framed(frame, block, area);
             let lines = input_lines(&pane.wizard, inner.width, t);
             frame.render_widget(Paragraph::new(lines), inner);
         }
@@ -42,8 +41,7 @@ pub fn render(frame: &mut Frame, model: &Model, a: &Areas) {
         Phase::Summary => {
             let title = title_line(pane, "summary", t);
             let block = pane_block(title, model.popup.is_none(), a.compact, t);
-            let inner = block.inner(area);
-            frame.render_widget(block, area);
+            let inner = framed(frame, block, area);
             let all = summary_lines(&pane.wizard, pane, inner.width, model.tick, t);
             let lines: Vec<Line> = visible(all, pane.scroll, inner.height);
             frame.render_widget(Paragraph::new(lines), inner);
@@ -361,8 +359,7 @@ fn render_steps(frame: &mut Frame, model: &Model, pane: &WizardPane, a: &Areas) 
     let mut title = title_line(pane, "steps", t);
     title.push_span(Span::styled(format!("{done}/{} ", w.steps.len()), t.muted));
     let block = pane_block(title, model.popup.is_none(), a.compact, t);
-    let inner = block.inner(list_area);
-    frame.render_widget(block, list_area);
+    let inner = framed(frame, block, list_area);
     let h = inner.height.max(1) as usize;
     let offset = w.selected.saturating_sub(h.saturating_sub(1));
     let rows: Vec<Line> = step_rows(w, inner.width, model.tick, t)
@@ -373,8 +370,7 @@ fn render_steps(frame: &mut Frame, model: &Model, pane: &WizardPane, a: &Areas) 
     frame.render_widget(Paragraph::new(rows), inner);
 
     let block = pane_block(Line::from(" Step "), false, a.compact, t);
-    let inner = block.inner(detail_area);
-    frame.render_widget(block, detail_area);
+    let inner = framed(frame, block, detail_area);
     if let Some(step) = w.steps.get(w.selected) {
         let all = detail_lines(step, inner.width, model.tick, t);
         let lines: Vec<Line> = visible(all, pane.scroll, inner.height);
