@@ -221,6 +221,43 @@ fn validation_messages_name_the_bad_field() {
 }
 
 #[test]
+fn fields_edit_at_the_cursor() {
+    let mut w = Wizard::new(Inputs {
+        domain: "exmple.com".into(),
+        ..Inputs::default()
+    });
+    w.move_focus(true);
+    assert_eq!(w.focus, Field::Domain);
+    // Focus puts the cursor at the end of the text.
+    assert_eq!(w.cursor_in_field(), "exmple.com".len());
+    w.cursor_to(false);
+    w.move_cursor(2);
+    w.type_char('a');
+    assert_eq!(w.inputs.domain, "example.com");
+    assert_eq!(w.cursor_in_field(), 3);
+    // Backspace deletes before the cursor, Delete under it.
+    w.backspace();
+    assert_eq!(w.inputs.domain, "exmple.com");
+    w.delete_forward();
+    assert_eq!(w.inputs.domain, "exple.com");
+    // The cursor never leaves the field, and multi-byte characters are whole.
+    w.move_cursor(-10);
+    w.backspace();
+    assert_eq!(w.inputs.domain, "exple.com");
+    w.type_char('é');
+    w.type_char('x');
+    assert_eq!(w.inputs.domain, "éxexple.com");
+    w.move_cursor(100);
+    w.delete_forward();
+    w.type_char('!');
+    assert_eq!(w.inputs.domain, "éxexple.com!");
+    // At the end, the cursor follows text set from outside (a prefill).
+    w.inputs.domain.push_str("net");
+    w.type_char('?');
+    assert_eq!(w.inputs.domain, "éxexple.com!net?");
+}
+
+#[test]
 fn empty_inputs_ask_for_something_to_check() {
     let mut w = Wizard::new(Inputs::default());
     let errors = w.start().unwrap_err();

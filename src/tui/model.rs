@@ -53,6 +53,12 @@ pub enum Command {
     Open,
     /// Delete the last character of the search.
     DeleteChar,
+    /// Delete the character under the cursor (wizard fields).
+    DeleteForward,
+    /// Move the text cursor one character left (wizard fields).
+    CursorLeft,
+    /// Move the text cursor one character right (wizard fields).
+    CursorRight,
     /// Clear the search.
     ClearQuery,
     /// Copy the selected entry as Markdown.

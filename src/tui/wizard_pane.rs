@@ -125,6 +125,11 @@ impl Model {
             (Phase::Inputs, Command::NextFocus | Command::Down) => w.move_focus(true),
             (Phase::Inputs, Command::PrevFocus | Command::Up) => w.move_focus(false),
             (Phase::Inputs, Command::DeleteChar) => w.backspace(),
+            (Phase::Inputs, Command::DeleteForward) => w.delete_forward(),
+            (Phase::Inputs, Command::CursorLeft) => w.move_cursor(-1),
+            (Phase::Inputs, Command::CursorRight) => w.move_cursor(1),
+            (Phase::Inputs, Command::Home) => w.cursor_to(false),
+            (Phase::Inputs, Command::End) => w.cursor_to(true),
             (Phase::Inputs, Command::ClearQuery) => w.clear_field(),
             (Phase::Inputs, Command::Open) => match w.start() {
                 Ok(runs) => {

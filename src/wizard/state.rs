@@ -249,6 +249,9 @@ pub struct Wizard {
     pub inputs: Inputs,
     /// The field being edited.
     pub focus: Field,
+    /// Cursor position in the focused field, in characters from its start;
+    /// `None` keeps it at the end, wherever the text ends (after a prefill too).
+    pub cursor: Option<usize>,
     /// Validation messages from the last start attempt (kept current while editing).
     pub errors: Vec<FieldError>,
     /// Which screen shows.
@@ -435,6 +438,7 @@ impl Wizard {
         Wizard {
             inputs,
             focus: Field::Ips,
+            cursor: None,
             errors: Vec::new(),
             phase: Phase::Inputs,
             steps: list,
@@ -454,7 +458,7 @@ impl Wizard {
             Err(errors) => {
                 self.errors = errors.clone();
                 if let Some(e) = errors.first() {
-                    self.focus = e.field;
+                    self.focus_field(e.field);
                 }
                 self.phase = Phase::Inputs;
                 return Err(errors);
@@ -660,33 +664,100 @@ impl Wizard {
         self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
     }
 
-    /// Type a character into the focused field.
+    /// Type a character into the focused field at the cursor.
     pub fn type_char(&mut self, c: char) {
         if !c.is_control() {
-            self.inputs.get_mut(self.focus).push(c);
+            let at = self.cursor_byte();
+            let next = self.cursor.map(|_| self.cursor_in_field() + 1);
+            self.inputs.get_mut(self.focus).insert(at, c);
+            self.cursor = next;
             self.revalidate();
         }
     }
 
-    /// Delete the last character of the focused field.
+    /// Delete the character before the cursor.
     pub fn backspace(&mut self) {
-        self.inputs.get_mut(self.focus).pop();
+        let pos = self.cursor_in_field();
+        if pos == 0 {
+            return;
+        }
+        self.cursor = self.cursor.map(|_| pos - 1);
+        let at = self.byte_at(pos - 1);
+        self.inputs.get_mut(self.focus).remove(at);
         self.revalidate();
+    }
+
+    /// Delete the character under the cursor.
+    pub fn delete_forward(&mut self) {
+        let at = self.cursor_byte();
+        let field = self.inputs.get_mut(self.focus);
+        if at < field.len() {
+            field.remove(at);
+            self.revalidate();
+        }
     }
 
     /// Clear the focused field.
     pub fn clear_field(&mut self) {
         self.inputs.get_mut(self.focus).clear();
+        self.cursor = None;
         self.revalidate();
+    }
+
+    /// Move the cursor by `delta` characters within the focused field.
+    pub fn move_cursor(&mut self, delta: isize) {
+        let len = self.field_len();
+        let pos = (self.cursor_in_field() as isize + delta).clamp(0, len as isize) as usize;
+        self.cursor = (pos < len).then_some(pos);
+    }
+
+    /// Put the cursor at the start (`false`) or end (`true`) of the field.
+    pub fn cursor_to(&mut self, end: bool) {
+        self.cursor = if end || self.field_len() == 0 {
+            None
+        } else {
+            Some(0)
+        };
     }
 
     /// Move focus to the next (`forward`) or previous field.
     pub fn move_focus(&mut self, forward: bool) {
-        self.focus = if forward {
+        let next = if forward {
             self.focus.next()
         } else {
             self.focus.prev()
         };
+        self.focus_field(next);
+    }
+
+    /// Focus a field with the cursor at the end of its text, where typing
+    /// usually continues.
+    fn focus_field(&mut self, field: Field) {
+        self.focus = field;
+        self.cursor = None;
+    }
+
+    /// Characters in the focused field.
+    fn field_len(&self) -> usize {
+        self.inputs.get(self.focus).chars().count()
+    }
+
+    /// The cursor, kept inside the field (fields can also change from outside,
+    /// e.g. a prefill).
+    pub fn cursor_in_field(&self) -> usize {
+        let len = self.field_len();
+        self.cursor.map_or(len, |c| c.min(len))
+    }
+
+    /// Byte offset of the cursor in the focused field.
+    fn cursor_byte(&self) -> usize {
+        self.byte_at(self.cursor_in_field())
+    }
+
+    /// Byte offset of character `n` of the focused field (its length past the end).
+    fn byte_at(&self, n: usize) -> usize {
+        let text = self.inputs.get(self.focus);
+        text.char_indices().nth(n).map_or(text.len(), |(i, _)| i)
     }
 
     /// The validation message for a field, if any.

@@ -10,7 +10,7 @@ use crate::tui::theme::Theme;
 use crate::tui::wizard_pane::WizardPane;
 use crate::wizard::{Field, Outcome, Phase, Step, StepState, Wizard};
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -103,18 +103,21 @@ pub fn input_lines(w: &Wizard, width: u16, t: &Theme) -> Vec<Line<'static>> {
         ];
         if value.is_empty() && !focused {
             spans.push(Span::styled(f.hint().to_string(), t.muted));
+        } else if focused {
+            spans.extend(field_with_cursor(
+                w.inputs.get(f),
+                w.cursor_in_field(),
+                room,
+                t,
+            ));
+            if value.is_empty() {
+                spans.push(Span::styled(format!(" {}", f.hint()), t.muted));
+            }
         } else {
-            // Show the end of a long value: that is where the cursor is.
+            // Show the end of a long value: that is where editing left off.
             let n = value.chars().count();
             let shown: String = value.chars().skip(n.saturating_sub(room)).collect();
             spans.push(Span::raw(shown));
-            if focused {
-                // A steady block cursor; blinking would redraw for nothing.
-                spans.push(Span::styled("█", t.accent));
-                if value.is_empty() {
-                    spans.push(Span::styled(format!(" {}", f.hint()), t.muted));
-                }
-            }
         }
         out.push(Line::from(spans));
         if let Some(msg) = w.error_for(f) {
@@ -487,4 +490,30 @@ pub fn summary_lines(
         t.muted,
     ));
     out
+}
+
+/// A field's text with the cursor drawn at character `cursor`, scrolled so
+/// that the cursor stays within `room` columns.
+fn field_with_cursor(text: &str, cursor: usize, room: usize, t: &Theme) -> Vec<Span<'static>> {
+    let chars: Vec<char> = text.chars().collect();
+    let room = room.max(2);
+    // Keep the cursor cell visible; with the cursor at the end this shows the
+    // end of the text, as typing does.
+    let start = (cursor + 1).saturating_sub(room);
+    let end = (start + room).min(chars.len());
+    let before: String = chars[start..cursor.min(end)].iter().collect();
+    let mut spans = vec![Span::raw(sanitize(&before))];
+    if let Some(&c) = chars.get(cursor) {
+        let after: String = chars[(cursor + 1).min(end)..end].iter().collect();
+        // The character under the cursor, drawn reversed.
+        spans.push(Span::styled(
+            sanitize(&c.to_string()),
+            t.accent.add_modifier(Modifier::REVERSED),
+        ));
+        spans.push(Span::raw(sanitize(&after)));
+    } else {
+        // A steady block cursor; blinking would redraw for nothing.
+        spans.push(Span::styled("█", t.accent));
+    }
+    spans
 }
