@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Two throw-away Postfix instances on loopback for the open-relay tests:
-#   127.0.0.1:2525  closed relay (does not trust 127.0.0.1, rejects foreign recipients)
+#   127.0.0.1:2525  closed relay (does not trust 127.0.0.1, rejects foreign recipients),
+#                   offering STARTTLS with a throw-away self-signed certificate
 #   127.0.0.1:2526  deliberately open relay (trusts 127.0.0.0/8, relay restrictions = permit)
 # Both route every address to the `discard:` transport, and the probe never
 # sends DATA, so nothing can ever be delivered anywhere.
@@ -36,13 +37,26 @@ getent group postdrop >/dev/null || groupadd --system postdrop
 getent passwd postfix >/dev/null || useradd --system --no-create-home --home-dir /var/spool/postfix --shell /usr/sbin/nologin postfix
 
 make_instance() {
-    local name=$1 port=$2 mynetworks=$3 relay_restrictions=$4
+    local name=$1 port=$2 mynetworks=$3 relay_restrictions=$4 tls=$5
     local conf=/etc/postfix-bd-$name
     local queue=$BASE/$name/queue data=$BASE/$name/data
     mkdir -p "$conf" "$queue" "$data"
     chown postfix "$data"
 
     cp /etc/postfix/master.cf "$conf/master.cf"
+    local tls_level=none tls_files=
+    if [ "$tls" = tls ]; then
+        # A self-signed key and certificate in one file, made once per instance.
+        if [ ! -s "$conf/tls.pem" ]; then
+            openssl req -x509 -newkey rsa:2048 -nodes -days 3650 \
+                -subj "/CN=relay-$name.bounce-doctor.test" \
+                -keyout "$conf/tls.key" -out "$conf/tls.crt" >/dev/null 2>&1
+            cat "$conf/tls.key" "$conf/tls.crt" >"$conf/tls.pem"
+            chmod 600 "$conf/tls.pem" "$conf/tls.key"
+        fi
+        tls_level=may
+        tls_files="$conf/tls.pem"
+    fi
     # Listen only on the test port: replace the stock `smtp inet` line.
     sed -i -E '/^smtp[[:space:]]+inet/d' "$conf/master.cf"
     # chroot off: the instance's queue directory has no copy of /etc for a jail.
@@ -72,7 +86,8 @@ relay_transport = discard:
 local_transport = discard:
 virtual_transport = discard:
 smtp_tls_security_level = none
-smtpd_tls_security_level = none
+smtpd_tls_security_level = $tls_level
+smtpd_tls_chain_files = $tls_files
 syslog_name = postfix-bd-$name
 maillog_file = $BASE/$name/maillog
 multi_instance_enable = no
@@ -95,12 +110,12 @@ CF
     fi
 }
 
-make_instance closed 2525 "192.0.2.0/24" "permit_mynetworks, reject_unauth_destination"
+make_instance closed 2525 "192.0.2.0/24" "permit_mynetworks, reject_unauth_destination" tls
 # Postfix refuses to start smtpd with a bare `permit` (it insists on a
 # reject_unauth_destination somewhere), so the open instance is open the way
 # real servers usually are: mynetworks trusts the whole of 127.0.0.0/8, i.e.
 # every client the probe can connect from.
-make_instance open 2526 "127.0.0.0/8" "permit_mynetworks, reject_unauth_destination"
+make_instance open 2526 "127.0.0.0/8" "permit_mynetworks, reject_unauth_destination" plain
 
 # Wait (bounded) until both ports answer with an SMTP greeting.
 wait_port() {

@@ -1,6 +1,6 @@
 //! The open-relay probe against real Postfix instances started by `.ci/postfix.sh`:
-//! a closed relay on 127.0.0.1:2525 and a deliberately open one on 127.0.0.1:2526,
-//! both with a `discard:` transport.
+//! a closed relay on 127.0.0.1:2525 (offering STARTTLS) and a deliberately open
+//! one on 127.0.0.1:2526, both with a `discard:` transport.
 //!
 //! Without them the tests print a skip message and return, unless
 //! `BD_REQUIRE_POSTFIX=1` is set (CI), where their absence is a failure.
@@ -81,6 +81,18 @@ async fn postfix_closed_relay_is_called_closed() {
         .evidence
         .iter()
         .any(|e| e.answer.contains("Relay access denied")));
+    // The closed instance offers STARTTLS: the battery ran inside TLS.
+    assert!(
+        r.details
+            .iter()
+            .any(|d| d.contains("negotiated") && d.contains("over TLS")),
+        "{:#?}",
+        r.details
+    );
+    assert!(r
+        .evidence
+        .iter()
+        .any(|e| e.query.starts_with("STARTTLS") && e.answer.starts_with("220")));
     assert!(!r
         .evidence
         .iter()
