@@ -67,6 +67,9 @@ fn p_diagnoses_the_clipboard_and_y_copies_an_entry() {
     t.send_str(keys::ESC);
     t.wait_for("Search", DEADLINE);
     t.send_str("/");
+    // Wait for the search box, as a person would: keys sent all at once are
+    // taken for a paste from a terminal without bracketed paste.
+    t.wait_for("Esc clear", DEADLINE);
     t.send_str("tui-mailbox-full");
     t.wait_for("(tui-mailbox-full)", DEADLINE);
     t.send_str(keys::TAB);

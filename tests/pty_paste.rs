@@ -90,6 +90,30 @@ fn no_clipboard_then_bracketed_paste_is_diagnosed() {
 }
 
 #[test]
+fn paste_without_bracketed_paste_is_one_paste_not_commands() {
+    // Some terminals (and tmux or screen set up without it) send pasted text
+    // as plain keystrokes. Letters like `q`, `w` and `p` are commands in the
+    // browser; the pasted bounce must be diagnosed instead of acted on.
+    let config = tempfile::tempdir().unwrap();
+    let mut t = start(config.path(), &[]);
+    t.wait_for("Search", DEADLINE);
+    t.send_str(keys::TAB);
+    let (rcpt, reason, _) = expected(BOUNCE);
+    t.send_str(&as_terminal_paste(BOUNCE));
+    t.try_wait_until(DEADLINE, |s| {
+        s.contains(&rcpt)
+            && s.contains(&format!("Reason: {reason}"))
+            && s.contains("Bounce text (12 lines)")
+    })
+    .unwrap_or_else(|s| panic!("unbracketed paste not diagnosed:\n{s}"));
+    // Typing stays typing: a few keys are commands as before (Esc back, q quits).
+    t.send_str(keys::ESC);
+    t.wait_for("Search", DEADLINE);
+    t.send_str("q");
+    assert_eq!(t.wait_exit(DEADLINE), Some(0));
+}
+
+#[test]
 fn hostile_bounce_does_not_corrupt_the_screen() {
     let config = tempfile::tempdir().unwrap();
     let mut t = start(config.path(), &[]);

@@ -64,8 +64,20 @@ fn select_step(t: &mut Pty, title: &str) {
     panic!("could not select `{title}`:\n{}", t.screen());
 }
 
+/// Type into the focused field and wait until it shows, as a person would
+/// before pressing the next key. (Keys sent all at once with a line break
+/// are, rightly, taken for a paste from a terminal without bracketed paste.)
 fn type_text(t: &mut Pty, s: &str) {
     t.send_str(s);
+    let tail: String = s
+        .chars()
+        .rev()
+        .take(8)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    t.wait_for(&tail, DEADLINE);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -265,10 +277,10 @@ async fn wizard_from_a_pasted_bounce_is_prefilled_and_checks_dns() {
 
         t.send_str(keys::TAB);
         t.send_str(keys::TAB);
-        t.send_str("mail.example.com");
+        type_text(&mut t, "mail.example.com");
         t.send_str(keys::TAB);
         t.send_str(keys::TAB);
-        t.send_str(&smtp_target);
+        type_text(&mut t, &smtp_target);
         t.send_str(keys::ENTER);
         t.wait_for("Remediation wizard: steps", DEADLINE);
 

@@ -13,13 +13,13 @@ use crate::diagnose::MAX_INPUT;
 use crate::knowledge::KnowledgeBase;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
-    EventStream, MouseButton, MouseEventKind,
+    EventStream, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
 use crossterm::{cursor, execute};
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::Terminal;
@@ -437,18 +437,211 @@ async fn event_loop(
             }
         }
         terminal.draw(|f| view::render(f, &model))?;
-        let action = tokio::select! {
+        let first = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(ev)) => action_for_event(ev, &model),
+                Some(Ok(ev)) => ev,
                 Some(Err(e)) => return Err(e),
                 None => return Ok(0),
             },
             code = stop.recv() => return Ok(code),
-            Some(a) = rx.recv() => Some(a),
-            _ = tick.tick() => Some(Action::Tick),
+            Some(a) = rx.recv() => {
+                effects = model.update(a);
+                continue;
+            }
+            _ = tick.tick() => {
+                effects = model.update(Action::Tick);
+                continue;
+            }
         };
-        if let Some(a) = action {
-            effects = model.update(a);
+        // A terminal without bracketed paste types pasted text as keys: take
+        // every event that has already arrived, so a paste is seen as one.
+        let mut burst = Burst::new(keymap::takes_text(model.context()));
+        burst.push(first);
+        loop {
+            let next = match events.next().now_or_never() {
+                Some(next) => next,
+                // Nothing waiting: a paste may still be arriving in chunks.
+                None if burst.is_paste() => {
+                    match tokio::time::timeout(PASTE_GAP, events.next()).await {
+                        Ok(next) => next,
+                        Err(_) => break,
+                    }
+                }
+                None => break,
+            };
+            match next {
+                Some(Ok(ev)) => burst.push(ev),
+                Some(Err(e)) => return Err(e),
+                None => break,
+            }
         }
+        match burst.finish() {
+            Ok(text) => effects = model.update(Action::Paste(text)),
+            Err(list) => {
+                for ev in list {
+                    if let Some(a) = action_for_event(ev, &model) {
+                        effects.extend(model.update(a));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Plain keys in one burst that make it a paste rather than typing: more than
+/// anyone types between two reads of the terminal.
+const PASTE_BURST_KEYS: usize = 16;
+/// In a text field, a burst without a line break is typed text unless it is
+/// this long.
+const PASTE_BURST_LINE: usize = 4096;
+/// A paste arrives in chunks; the gap after which it is taken as complete.
+const PASTE_GAP: Duration = Duration::from_millis(40);
+
+/// Terminal events that arrived together, and the text they spell when they
+/// are a paste from a terminal that does not bracket pastes.
+pub struct Burst {
+    /// The events, until the burst is known to be a paste.
+    events: Vec<Event>,
+    /// The text of the plain keys so far.
+    text: String,
+    /// All events so far are plain keys (characters, Enter, Tab).
+    plain: bool,
+    /// Line breaks so far.
+    breaks: usize,
+    /// Plain keys so far.
+    keys: usize,
+    /// The focus takes typed text (search box, wizard field).
+    text_field: bool,
+}
+
+impl Burst {
+    /// An empty burst; `text_field` when typed characters go into a text box.
+    pub fn new(text_field: bool) -> Burst {
+        Burst {
+            events: Vec::new(),
+            text: String::new(),
+            plain: true,
+            breaks: 0,
+            keys: 0,
+            text_field,
+        }
+    }
+
+    /// Add the next event.
+    pub fn push(&mut self, ev: Event) {
+        let ch = match &ev {
+            Event::Key(k) if k.kind == KeyEventKind::Release => return,
+            Event::Key(k)
+                if !k
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                match k.code {
+                    KeyCode::Char(c) => Some(c),
+                    KeyCode::Enter => Some('\n'),
+                    KeyCode::Tab => Some('\t'),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        match ch {
+            Some(c) if self.plain => {
+                self.keys += 1;
+                if c == '\n' {
+                    self.breaks += 1;
+                }
+                // The engine refuses more than MAX_INPUT; keep no more than that.
+                if self.text.len() <= MAX_INPUT {
+                    self.text.push(c);
+                }
+                if !self.is_paste() {
+                    self.events.push(ev);
+                } else if !self.events.is_empty() {
+                    self.events = Vec::new();
+                }
+            }
+            _ => {
+                if self.is_paste() {
+                    // Whatever follows a paste is ignored rather than replayed
+                    // out of order; a paste is followed by nothing in practice.
+                    return;
+                }
+                self.plain = false;
+                self.events.push(ev);
+            }
+        }
+    }
+
+    /// True once the burst is too long and fast to be typing.
+    pub fn is_paste(&self) -> bool {
+        self.plain
+            && self.keys >= PASTE_BURST_KEYS
+            && (self.breaks > 0 || !self.text_field || self.keys >= PASTE_BURST_LINE)
+    }
+
+    /// The pasted text, or the events to handle one by one.
+    pub fn finish(self) -> Result<String, Vec<Event>> {
+        if self.is_paste() {
+            Ok(self.text)
+        } else {
+            Err(self.events)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEvent;
+
+    fn keys(text: &str) -> Vec<Event> {
+        text.chars()
+            .map(|c| {
+                let code = match c {
+                    '\n' => KeyCode::Enter,
+                    '\t' => KeyCode::Tab,
+                    c => KeyCode::Char(c),
+                };
+                Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+            })
+            .collect()
+    }
+
+    fn burst(text_field: bool, events: Vec<Event>) -> Result<String, Vec<Event>> {
+        let mut b = Burst::new(text_field);
+        for e in events {
+            b.push(e);
+        }
+        b.finish()
+    }
+
+    #[test]
+    fn a_fast_multi_line_burst_is_a_paste() {
+        let text = "<bob@example.net>: host mx said:\n550 5.1.1 User unknown\n";
+        assert_eq!(burst(false, keys(text)), Ok(text.to_string()));
+        assert_eq!(burst(true, keys(text)), Ok(text.to_string()));
+    }
+
+    #[test]
+    fn typing_stays_keys() {
+        // A few keys at once (a slow frame) are replayed one by one.
+        let typed = keys("jjq");
+        assert_eq!(burst(false, typed.clone()), Err(typed));
+        // In a text box, a long line without a break is typed text...
+        let line = keys("550 5.1.1 user unknown in table");
+        assert_eq!(burst(true, line.clone()), Err(line.clone()));
+        // ...but in the browser it can only be a paste.
+        assert_eq!(
+            burst(false, line),
+            Ok("550 5.1.1 user unknown in table".to_string())
+        );
+        // Control keys mean someone is driving, not pasting.
+        let mut mixed = keys("abcdefghijklmnopqrstuvwxyz\n");
+        mixed.insert(
+            3,
+            Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        );
+        assert_eq!(burst(false, mixed.clone()), Err(mixed));
     }
 }

@@ -648,6 +648,11 @@ pub fn command_for(ctx: Context, ev: &KeyEvent) -> Option<Command> {
     find(ctx).or_else(|| find(Global))
 }
 
+/// True where plain characters are typed into a text box.
+pub fn takes_text(ctx: Context) -> bool {
+    ctx == Search || ctx == WizardInputs
+}
+
 /// Translate a key event into an action: a bound command, or a typed character
 /// when the search box has focus. Key releases are ignored.
 pub fn action_for(ctx: Context, ev: &KeyEvent) -> Option<Action> {
@@ -655,7 +660,7 @@ pub fn action_for(ctx: Context, ev: &KeyEvent) -> Option<Action> {
         return None;
     }
     // Where text is typed, plain characters are text, not commands.
-    if ctx == Search || ctx == WizardInputs {
+    if takes_text(ctx) {
         if let KeyCode::Char(c) = ev.code {
             if !ev
                 .modifiers
