@@ -1,8 +1,8 @@
 //! `bounce-doctor diagnose`: diagnose bounces from files, directories, mboxes or stdin.
 
 use super::{JsonFlag, Paint};
-use crate::diagnose::{self, MessageDiagnosis, MessageKind, RecipientDiagnosis};
-use crate::knowledge::{KnowledgeBase, Reason};
+use crate::diagnose::{self, MessageDiagnosis, MessageKind, Outcome, RecipientDiagnosis};
+use crate::knowledge::KnowledgeBase;
 use clap::Args;
 use serde_json::json;
 use std::io::{Read, Write};
@@ -167,15 +167,11 @@ fn print_human(
         }
         for r in &m.recipients {
             let who = r.recipient.as_deref().unwrap_or("(recipient not stated)");
-            let sev = if r.hard {
-                paint.danger("hard")
-            } else if matches!(
-                r.reason,
-                Reason::Delivered | Reason::Vacation | Reason::Feedback
-            ) {
-                paint.ok("info")
-            } else {
-                paint.warn("soft")
+            let outcome = r.outcome();
+            let sev = match outcome {
+                Outcome::Hard => paint.danger(outcome.short()),
+                Outcome::Soft | Outcome::Delayed => paint.warn(outcome.short()),
+                Outcome::Info => paint.ok(outcome.short()),
             };
             let mut codes = Vec::new();
             if let Some(c) = r.reply_code {
@@ -192,6 +188,7 @@ fn print_human(
                 paint.strong(r.reason.name()),
                 sev
             )?;
+            writeln!(out, "    {}; {}", r.reason.phrase(), outcome.advice())?;
             if !r.acts.is_empty() {
                 let acts: Vec<&str> = r.acts.iter().map(|a| a.label()).collect();
                 writeln!(out, "    who acts: {}", acts.join(", "))?;

@@ -5,8 +5,10 @@ pub mod actor;
 pub mod classify;
 mod dsn;
 mod formats;
+pub mod outcome;
 mod parse;
 
+pub use outcome::Outcome;
 pub use parse::sanitize;
 
 use crate::knowledge::{Actor, KnowledgeBase, Reason};

@@ -418,10 +418,7 @@ impl Wizard {
                 .iter()
                 .filter(|r| steps::reason_checks(**r).contains(&k))
             {
-                relevance.push(format!(
-                    "The bounce was diagnosed as {r}: {}.",
-                    steps::reason_phrase(*r)
-                ));
+                relevance.push(format!("The bounce was diagnosed as {r}: {}.", r.phrase()));
             }
             list.push(Step {
                 kind: StepKind::Check(k),

@@ -356,58 +356,6 @@ pub fn reason_checks(reason: Reason) -> &'static [CheckKind] {
     }
 }
 
-/// The reason in plain words, for "why this matters for your bounce".
-pub fn reason_phrase(reason: Reason) -> &'static str {
-    match reason {
-        Reason::AuthFailure => {
-            "the receiver could not authenticate your domain (SPF, DKIM or DMARC failed)"
-        }
-        Reason::BadReputation => {
-            "the receiver rates the sending IP or domain as having a poor reputation"
-        }
-        Reason::Blocked => {
-            "the receiver refused your server or its IP (blocklist, dynamic IP or local block)"
-        }
-        Reason::ContentError => "the message format was refused",
-        Reason::Delivered => "the message was delivered",
-        Reason::ExceedLimit => "the message exceeded a limit of the recipient's mailbox",
-        Reason::Expired => "delivery was retried until it expired",
-        Reason::FailedStartTls => "a secure (TLS) connection could not be made",
-        Reason::Feedback => "a recipient reported your message as spam",
-        Reason::Filtered => "a filter on the recipient's side refused the message",
-        Reason::HasMoved => "the recipient's address has moved",
-        Reason::HostUnknown => "the recipient's domain does not exist or cannot receive mail",
-        Reason::MailboxFull => "the recipient's mailbox is full",
-        Reason::MailerError => "the recipient's mail system failed while delivering",
-        Reason::MesgTooBig => "the message was too large",
-        Reason::NetworkError => "a network or DNS failure stopped delivery",
-        Reason::NoRelaying => {
-            "the receiving server refused to relay the message ('relay access denied')"
-        }
-        Reason::NotAccept => "the recipient's domain does not accept mail",
-        Reason::NotCompliantRfc => "the message or your server broke the mail standards",
-        Reason::OnHold => "the bounce does not say enough to decide",
-        Reason::PolicyViolation => "the message broke the recipient's policy",
-        Reason::Rejected => "the receiver refused the sender address",
-        Reason::RequirePtr => "the sending IP has no matching reverse DNS (PTR)",
-        Reason::SecurityError => "the receiver refused the message for security reasons",
-        Reason::SpamDetected => "the message was classified as spam",
-        Reason::Speeding => "you sent too fast for the receiver",
-        Reason::Suppressed => "the address is on a suppression list",
-        Reason::Suspend => "the recipient's account is suspended",
-        Reason::SyntaxError => "the receiver could not understand your server's SMTP commands",
-        Reason::SystemError => "the recipient's mail system had an error",
-        Reason::SystemFull => "the recipient's mail system is out of space",
-        Reason::TooManyConn => {
-            "your server opened too many connections or sent too many messages per connection"
-        }
-        Reason::Undefined => "the cause is unknown",
-        Reason::UserUnknown => "the recipient's address does not exist",
-        Reason::Vacation => "it was an auto-reply, not a bounce",
-        Reason::VirusDetected => "the message was found to contain malware",
-    }
-}
-
 /// How much a problem found by this step usually hurts delivery: lower is worse.
 /// Blocklists and open relays stop all mail; MTA-STS is cosmetic for outgoing mail.
 pub fn impact_rank(kind: CheckKind) -> u8 {

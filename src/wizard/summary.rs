@@ -243,11 +243,7 @@ impl Wizard {
                 let _ = writeln!(md, "- {}", md_inline(line));
             }
             for r in &self.context.reasons {
-                let _ = writeln!(
-                    md,
-                    "- Diagnosed reason: **{r}** — {}",
-                    super::steps::reason_phrase(*r)
-                );
+                let _ = writeln!(md, "- Diagnosed reason: **{r}** — {}", r.phrase());
             }
             for e in &self.context.entries {
                 let _ = writeln!(

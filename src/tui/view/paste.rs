@@ -3,7 +3,7 @@
 //! input is sanitized before it is drawn.
 
 use super::{framed, pane_block};
-use crate::diagnose::{MessageKind, RecipientDiagnosis};
+use crate::diagnose::{MessageKind, Outcome, RecipientDiagnosis};
 use crate::tui::layout::Areas;
 use crate::tui::model::{Model, PastePhase};
 use crate::tui::text::{ellipsize, sanitize, wrap};
@@ -53,10 +53,12 @@ fn recipient_block(
         .as_deref()
         .map(sanitize)
         .unwrap_or_else(|| "(recipient not stated)".into());
-    let (kind, kind_style) = if r.hard {
-        ("hard bounce", t.danger)
-    } else {
-        ("soft", t.warn)
+    let outcome = r.outcome();
+    let kind = outcome.label();
+    let kind_style = match outcome {
+        Outcome::Hard => t.danger,
+        Outcome::Soft | Outcome::Delayed => t.warn,
+        Outcome::Info => t.ok,
     };
     let marker = if selected { "> " } else { "  " };
     let room = (width as usize).saturating_sub(marker.len() + kind.len() + 2);
@@ -70,7 +72,24 @@ fn recipient_block(
         head = head.style(t.selection);
     }
     out.push((head, Some(i)));
-    label_value(out, i, "Reason: ", r.reason.name(), width, kind_style, t);
+    label_value(
+        out,
+        i,
+        "Reason: ",
+        &format!("{} — {}", r.reason.name(), r.reason.phrase()),
+        width,
+        kind_style,
+        t,
+    );
+    label_value(
+        out,
+        i,
+        "Meaning: ",
+        outcome.advice(),
+        width,
+        Style::new(),
+        t,
+    );
     if !r.acts.is_empty() {
         let who: Vec<&str> = r.acts.iter().map(|a| a.label()).collect();
         label_value(

@@ -157,10 +157,7 @@ fn context_lines(w: &Wizard) -> Vec<String> {
         out.push(format!("Bounce: {}", sanitize(r)));
     }
     for r in &w.context.reasons {
-        out.push(format!(
-            "Reason: {r} — {}",
-            crate::wizard::steps::reason_phrase(*r)
-        ));
+        out.push(format!("Reason: {r} — {}", r.phrase()));
     }
     for e in &w.context.entries {
         out.push(format!(
