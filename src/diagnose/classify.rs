@@ -78,12 +78,13 @@ pub fn find_stage(text_lower: &str) -> Option<Stage> {
           | \[(?P<f>rcpt_to|mail_from|data|connect|helo)\]
           | while\ (?:sending|performing)\ (?P<g>rcpt|mail|data|helo|ehlo)
           | (?P<h>sent\ <<<\ rcpt|sent\ <<<\ mail)
+          | \bsmtp:(?P<i>rcpt|mail|data|helo|ehlo|connect)\b
             ",
         )
         .expect("regex")
     });
     let c = re.captures(text_lower)?;
-    let word = ["a", "b", "c", "d", "e", "f", "g", "h"]
+    let word = ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
         .iter()
         .find_map(|n| c.name(n))?
         .as_str();
@@ -119,6 +120,232 @@ pub struct Facts<'a> {
     pub action: Option<&'a str>,
     /// Diagnostic-Code type (`smtp`, `x-unix`).
     pub diag_type: Option<&'a str>,
+    /// Lower-case host names that say whose servers were involved, separated
+    /// by spaces: the remote MTA, the reporting MTA, the bounce sender's
+    /// domain and the recipient's domain. Provider rules key on them.
+    pub hosts: &'a str,
+}
+
+/// Wordings and error codes of particular MTAs and providers that name the
+/// reason by themselves, whatever the SMTP stage or the status code says:
+/// each is documented by its vendor for one condition only. Lower-case.
+const VENDOR_RULES: &[(Reason, &[&str])] = &[
+    (
+        Reason::UserUnknown,
+        &[
+            // Exchange 2000/2003 diagnostic code for "Unknown Recipient".
+            "(000c05a6)",
+            // Gmail / Google Workspace: "The email account that you tried to
+            // reach does not exist" in its newer wording.
+            "because the address couldn't be found. check for typos",
+            // Yahoo answers RCPT TO for an address it does not have.
+            "delivery error: dd this user doesn't have",
+            "delivery error: dd requested mailbox",
+            // Exchange Online / Exchange 2007+ directory lookups.
+            "resolver.adr.recipientnotfound",
+            "resolver.adr.recipnotfound",
+            "resolver.adr.exrecipnotfound",
+            "recipient not found by smtp address lookup",
+            // Ipswitch IMail.
+            "invalid final delivery userid",
+            // Verizon's MMS gateway.
+            "no valid recipients for this mm",
+            "error: invalid user address",
+            // A local delivery agent has the final word on local users.
+            "mail.local: unknown user",
+            // qmail.
+            "sorry, no mailbox here by that name",
+            // Lotus Notes / Domino.
+            "user not listed in public name & address book",
+        ],
+    ),
+    // Exchange 2000/2003 diagnostic codes.
+    (Reason::Filtered, &["(000c0595)"]),
+    (Reason::NetworkError, &["(00120270)"]),
+    (Reason::SystemError, &["(00010256)", "(000d06b5)"]),
+    (Reason::ContentError, &["(00050311)", "(000502cc)"]),
+    (Reason::SecurityError, &["(000b0981)"]),
+];
+
+/// Provider rules: when one of `hosts` (a domain suffix) took part, the
+/// provider's own wording decides. Lower-case.
+struct ProviderRule {
+    hosts: &'static [&'static str],
+    frags: &'static [(&'static str, Reason)],
+}
+
+const PROVIDER_RULES: &[ProviderRule] = &[
+    // Outlook.com / Hotmail answer RCPT TO for a mailbox they do not have
+    // with this wording (other MTAs use it for any refusal).
+    ProviderRule {
+        hosts: &["hotmail.com", "outlook.com", "live.com", "msn.com"],
+        frags: &[
+            (
+                "requested action not taken: mailbox unavailable",
+                Reason::UserUnknown,
+            ),
+            ("mismatches client ip", Reason::RequirePtr),
+        ],
+    },
+    // au (KDDI): the refused address quoted means no such user; an empty
+    // address slot means the recipient's filter refused the sender.
+    ProviderRule {
+        hosts: &["ezweb.ne.jp", "au.com"],
+        frags: &[
+            (">: user unknown", Reason::UserUnknown),
+            ("550 : user unknown", Reason::Filtered),
+        ],
+    },
+    // MessageLabs (Symantec.cloud) checks recipients before accepting.
+    ProviderRule {
+        hosts: &["messagelabs.com"],
+        frags: &[("no such user", Reason::UserUnknown)],
+    },
+    // Verizon Wireless' MMS gateway quotes the refusal of the address.
+    ProviderRule {
+        hosts: &["vtext.com", "vzwpix.com"],
+        frags: &[("no such user here", Reason::UserUnknown)],
+    },
+    // GoDaddy's inbound servers.
+    ProviderRule {
+        hosts: &["secureserver.net"],
+        frags: &[
+            ("account does not exist", Reason::UserUnknown),
+            ("550 recipient not found", Reason::UserUnknown),
+            ("account disabled", Reason::Suspend),
+            ("account storage limit", Reason::MailboxFull),
+            ("554 rbl reject", Reason::Blocked),
+            ("delivery timeout", Reason::Expired),
+        ],
+    },
+    // Cox.
+    ProviderRule {
+        hosts: &["cox.net"],
+        frags: &[
+            ("rejected - no rdns", Reason::Blocked),
+            ("too many bad commands from", Reason::Blocked),
+            ("dns check failure - try again later", Reason::Blocked),
+            ("too many invalid recipients", Reason::Blocked),
+            ("esmtp server temporarily not available", Reason::NotAccept),
+            ("esmtp no data before greeting", Reason::PolicyViolation),
+            ("attachment extension is forbidden", Reason::PolicyViolation),
+            ("too many sessions from", Reason::TooManyConn),
+            (
+                "requested action aborted: try again later",
+                Reason::TooManyConn,
+            ),
+            ("message threshold exceeded", Reason::TooManyConn),
+            ("recipient rejected", Reason::UserUnknown),
+        ],
+    },
+];
+
+/// Reason named by a provider's own error code in the text: Cox and
+/// Spectrum (`AUP#CXBL`, `AUP#In-1310`), Orange / La Poste (`LPN007_416`,
+/// `OFR_506`) and GoDaddy (`IB212`).
+fn provider_code(text: &str) -> Option<Reason> {
+    use Reason::*;
+    static AUP: OnceLock<Regex> = OnceLock::new();
+    static FR: OnceLock<Regex> = OnceLock::new();
+    static IB: OnceLock<Regex> = OnceLock::new();
+    let aup = AUP.get_or_init(|| Regex::new(r"aup#([a-z]*)-?(\d*)").expect("regex"));
+    if let Some(c) = aup.captures(text) {
+        let (letters, digits) = (&c[1], &c[2]);
+        if digits.is_empty() {
+            // Cox: letter codes.
+            return Some(match letters {
+                "cxbl" | "cdrbl" | "cxdns" => Blocked,
+                "cxthrt" | "cxmj" => SecurityError,
+                "cxsndr" | "cxsmtp" => Rejected,
+                "cxcnct" | "cxmxrt" => TooManyConn,
+                l if l.starts_with("ipbl") => Blocked,
+                l if l.starts_with("urlbl") => SpamDetected,
+                _ => return None,
+            });
+        }
+        // Spectrum (Charter): four-digit codes in documented ranges.
+        let n: u32 = digits.parse().ok()?;
+        return Some(match n {
+            1000 => Blocked,
+            1010 | 1500 | 1520 | 1020..=1080 => Rejected,
+            1090 => SystemError,
+            1260 => NetworkError,
+            1530 => MesgTooBig,
+            1540 | 1550 | 1300..=1490 => TooManyConn,
+            1560 | 1160..=1190 => PolicyViolation,
+            1100..=1150 | 1200..=1250 => Blocked,
+            _ => return None,
+        });
+    }
+    let fr = FR.get_or_init(|| {
+        Regex::new(r"\b(?:lpn|lpnaaa|ofr|ouk)(?:_|\d{3}[-_])(\d{3})\b").expect("regex")
+    });
+    if let Some(c) = fr.captures(text) {
+        return Some(match &c[1] {
+            "101" | "102" | "103" | "401" | "510" | "999" => Blocked,
+            "104" => TooManyConn,
+            "305" | "402" => SecurityError,
+            "403" | "405" | "415" | "421" => Rejected,
+            "416" | "418" => UserUnknown,
+            "417" => MailboxFull,
+            "420" | "426" => Suspend,
+            "505" => SystemError,
+            "506" => SpamDetected,
+            "514" => MesgTooBig,
+            "517" | "630" => PolicyViolation,
+            _ => return None,
+        });
+    }
+    let ib = IB.get_or_init(|| Regex::new(r"\sib(\d{3})\b").expect("regex"));
+    if let Some(c) = ib.captures(text) {
+        return Some(match &c[1] {
+            "103" | "104" | "105" | "106" | "108" | "110" | "111" | "112" | "113" => Blocked,
+            "007" | "510" => TooManyConn,
+            "504" | "607" => Speeding,
+            "101" => Expired,
+            "212" => SpamDetected,
+            "401" => SecurityError,
+            "501" | "502" | "506" | "508" => Rejected,
+            "705" => VirusDetected,
+            _ => return None,
+        });
+    }
+    None
+}
+
+/// Whether `hosts` (space-separated) contains a host in one of `domains`.
+fn involves(hosts: &str, domains: &[&str]) -> bool {
+    hosts.split_whitespace().any(|h| {
+        let h = h.trim_end_matches('.');
+        domains
+            .iter()
+            .any(|d| h == *d || (h.ends_with(d) && h.as_bytes()[h.len() - d.len() - 1] == b'.'))
+    })
+}
+
+/// A reason named by a vendor wording or code, or by a provider's own rule.
+fn vendor_reason(f: &Facts<'_>) -> Option<Reason> {
+    // Ipswitch IMail puts the verdict first: "Unknown user: a@b".
+    if f.text.starts_with("unknown user: ") {
+        return Some(Reason::UserUnknown);
+    }
+    for t in [f.text, f.context] {
+        for (reason, frags) in VENDOR_RULES {
+            if frags.iter().any(|x| t.contains(x)) {
+                return Some(*reason);
+            }
+        }
+    }
+    for rule in PROVIDER_RULES {
+        if involves(f.hosts, rule.hosts) {
+            for (frag, reason) in rule.frags {
+                if f.text.contains(frag) || f.context.contains(frag) {
+                    return Some(*reason);
+                }
+            }
+        }
+    }
+    provider_code(f.text).or_else(|| provider_code(f.context))
 }
 
 /// Text rules in priority order: the first reason with a matching fragment wins.
@@ -1077,6 +1304,9 @@ pub fn classify(f: &Facts<'_>) -> Reason {
     if status.is_some_and(|s| s.starts_with('2')) && !action.starts_with("failed") {
         return Delivered;
     }
+    if let Some(r) = vendor_reason(f) {
+        return r;
+    }
     let text_hit = text_reason(f.text)
         .or_else(|| text_reason(f.context))
         .map(|(r, _)| r);
@@ -1102,11 +1332,7 @@ pub fn classify(f: &Facts<'_>) -> Reason {
     // message, not a verdict on the address (facts §7.3 rule 3).
     // With a mailbox-status code (X.2.x) the same words mean the mailbox
     // refused the message.
-    if reason == UserUnknown
-        && code_hit != Some(UserUnknown)
-        && (f.stage == Some(Stage::Data)
-            || (code_hit == Some(Filtered) && f.stage != Some(Stage::Rcpt)))
-    {
+    if reason == UserUnknown && code_hit != Some(UserUnknown) && f.stage != Some(Stage::Rcpt) {
         reason = Filtered;
     }
     // A lookup failure that the MTA will retry is a DNS problem, not proof
@@ -1158,6 +1384,18 @@ pub fn classify(f: &Facts<'_>) -> Reason {
             reason = OnHold;
         }
     }
+    // NTT docomo answers most refusals with a bare 550: at RCPT the address
+    // does not exist, after DATA the recipient's settings refused the sender.
+    if involves(f.hosts, &["docomo.ne.jp"])
+        && status.is_none_or(is_generic_status)
+        && matches!(reason, UserUnknown | Filtered | OnHold | Undefined)
+    {
+        match f.stage {
+            Some(Stage::Rcpt) => reason = UserUnknown,
+            Some(Stage::Data) => reason = Rejected,
+            _ => {}
+        }
+    }
     reason
 }
 
@@ -1189,6 +1427,119 @@ mod tests {
             find_stage("connected but sender was rejected."),
             Some(Stage::Mail)
         );
+    }
+
+    #[test]
+    fn unknown_user_wording_needs_rcpt_or_an_address_status() {
+        // At RCPT, or with an X.1.1 status, the address does not exist.
+        let at_rcpt = Facts {
+            reply: Some(550),
+            text: "550 no such user here",
+            stage: Some(Stage::Rcpt),
+            ..Facts::default()
+        };
+        assert_eq!(classify(&at_rcpt), Reason::UserUnknown);
+        let with_code = Facts {
+            status: Some("5.1.1"),
+            text: "550 5.1.1 user unknown",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&with_code), Reason::UserUnknown);
+        // The same words at an unknown stage, or after DATA, are a filter's.
+        let unknown_stage = Facts {
+            status: Some("5.0.0"),
+            reply: Some(550),
+            text: "550 unknown user a@example.org",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&unknown_stage), Reason::Filtered);
+        let after_data = Facts {
+            text: "550 <a@example.org>: user unknown",
+            stage: Some(Stage::Data),
+            ..Facts::default()
+        };
+        assert_eq!(classify(&after_data), Reason::Filtered);
+        assert_eq!(
+            find_stage("smtp:rcpt host 192.0.2.1: 553 no such user here"),
+            Some(Stage::Rcpt)
+        );
+    }
+
+    #[test]
+    fn vendor_wordings_decide_whatever_the_stage() {
+        let exchange = Facts {
+            text: "the recipient name is not recognized msexch:ims:a:b:c 0 (000c05a6) unknown recipient",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&exchange), Reason::UserUnknown);
+        let yahoo = Facts {
+            reply: Some(554),
+            text: "554 delivery error: dd this user doesn't have a example.net account (a@example.net) [0]",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&yahoo), Reason::UserUnknown);
+        let microsoft = Facts {
+            status: Some("5.1.10"),
+            text: "550 5.1.10 resolver.adr.recipientnotfound; recipient not found by smtp address lookup",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&microsoft), Reason::UserUnknown);
+    }
+
+    #[test]
+    fn provider_rules_need_the_provider() {
+        let text = "550 requested action not taken: mailbox unavailable (-1:2:-3)";
+        let hotmail = Facts {
+            status: Some("5.5.0"),
+            text,
+            hosts: "bay004-mc1.hotmail.com example.org",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&hotmail), Reason::UserUnknown);
+        // Another provider's "mailbox unavailable" is not a verdict on the address.
+        let other = Facts {
+            hosts: "mx.hotmail.example.org",
+            ..hotmail
+        };
+        assert_ne!(classify(&other), Reason::UserUnknown);
+        // docomo: a bare 550 after DATA is the recipient refusing the sender.
+        let docomo = Facts {
+            status: Some("5.0.0"),
+            text: "550 unknown user a@docomo.ne.jp",
+            stage: Some(Stage::Data),
+            hosts: "mfsmax.docomo.ne.jp",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&docomo), Reason::Rejected);
+    }
+
+    #[test]
+    fn provider_error_codes() {
+        let cox = Facts {
+            status: Some("5.1.0"),
+            text: "550 5.1.0 <b@example.com> sender rejected. aup#cdrbl",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&cox), Reason::Blocked);
+        let spectrum = Facts {
+            status: Some("5.1.0"),
+            text: "550 5.1.0 <b@example.com> sender rejected. aup#in-1310",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&spectrum), Reason::TooManyConn);
+        let orange = Facts {
+            status: Some("5.5.0"),
+            text: "550 5.5.0 invalid recipient. lpn007_416",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&orange), Reason::UserUnknown);
+        let godaddy = Facts {
+            text: "552 this message has been rejected due to content judged to be spam. ib212",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&godaddy), Reason::SpamDetected);
+        assert!(involves("mx.cox.net", &["cox.net"]));
+        assert!(!involves("mx.notcox.net", &["cox.net"]));
     }
 
     #[test]

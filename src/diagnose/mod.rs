@@ -727,9 +727,18 @@ fn diagnose_message(
         };
     }
 
+    // Who reported the failure: provider rules key on it as well as on the
+    // remote host and the recipient's domain.
+    let mut reporters: Vec<String> = dsn_msgs
+        .iter()
+        .filter_map(|(_, m)| m.reporting_mta.as_deref())
+        .filter_map(|v| host_only(&dsn::typed(v).1))
+        .collect();
+    reporters.extend(first_address(&from).and_then(|a| domain_of(&a)));
+    let reporters = reporters.join(" ");
     let recipients: Vec<RecipientDiagnosis> = drafts
         .into_iter()
-        .map(|d| finish(d, kb, &mut prefill))
+        .map(|d| finish(d, kb, &mut prefill, &reporters))
         .collect();
     fill_sender(&mut prefill, &ex, human.first());
     if prefill.mail_host.is_none() {
@@ -950,7 +959,12 @@ fn collect_ips(text: &str, ips: &mut Vec<IpAddr>) {
     }
 }
 
-fn finish(d: Draft, kb: &KnowledgeBase, prefill: &mut Prefill) -> RecipientDiagnosis {
+fn finish(
+    d: Draft,
+    kb: &KnowledgeBase,
+    prefill: &mut Prefill,
+    reporters: &str,
+) -> RecipientDiagnosis {
     let diag = d.diagnostic.clone();
     let lower = unfold_reply(&diag.to_ascii_lowercase());
     let context_lower = unfold_reply(&d.context.to_ascii_lowercase());
@@ -973,6 +987,15 @@ fn finish(d: Draft, kb: &KnowledgeBase, prefill: &mut Prefill) -> RecipientDiagn
         .stage
         .or_else(|| classify::find_stage(&lower))
         .or_else(|| classify::find_stage(&context_lower));
+    let hosts = [
+        d.remote_mta.as_deref().map(str::to_ascii_lowercase),
+        d.addr.as_deref().and_then(domain_of),
+        Some(reporters.to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
     let reason = classify::classify(&classify::Facts {
         status: status.as_deref(),
         reply,
@@ -981,6 +1004,7 @@ fn finish(d: Draft, kb: &KnowledgeBase, prefill: &mut Prefill) -> RecipientDiagn
         stage,
         action: d.action.as_deref(),
         diag_type: d.diag_type.as_deref(),
+        hosts: &hosts,
     });
     // Google Groups answers for a group that refused the post (it does not
     // exist, or the sender may not post): the sender is what was refused.
