@@ -83,6 +83,13 @@ pub fn find_stage(text_lower: &str) -> Option<Stage> {
         )
         .expect("regex")
     });
+    match gmail_state(text_lower) {
+        Some(6) => return Some(Stage::Mail),
+        Some(13) => return Some(Stage::Helo),
+        Some(14) => return Some(Stage::Rcpt),
+        Some(15 | 17 | 18) => return Some(Stage::Data),
+        _ => {}
+    }
     let c = re.captures(text_lower)?;
     let word = ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
         .iter()
@@ -94,7 +101,11 @@ pub fn find_stage(text_lower: &str) -> Option<Stage> {
         Stage::Mail
     } else if word.contains("data") || word == "." || word.contains("sent the message") {
         Stage::Data
-    } else if word.contains("helo") || word.contains("lhlo") || word.contains("my name") {
+    } else if word.contains("helo")
+        || word.contains("ehlo")
+        || word.contains("lhlo")
+        || word.contains("my name")
+    {
         Stage::Helo
     } else if word.contains("connect") || word.contains("initial") || word.contains("greeting") {
         Stage::Connect
@@ -313,6 +324,24 @@ fn provider_code(text: &str) -> Option<Reason> {
     None
 }
 
+/// The session state Gmail names in "... (state 14).".
+fn gmail_state(text: &str) -> Option<u32> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"\(state (\d{1,2})\)").expect("regex"));
+    re.captures(text).and_then(|c| c[1].parse().ok())
+}
+
+/// Host-unknown wordings that name the host in the middle of the sentence:
+/// "host mx.example.org not found", "553 example.org does not exist".
+fn host_unknown_named(text: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"\bhost [a-z0-9][a-z0-9.\-]*\.[a-z]{2,} not found|\b553 [a-z0-9][a-z0-9.\-]*\.[a-z]{2,} does not exist")
+            .expect("regex")
+    });
+    re.is_match(text)
+}
+
 /// Whether `hosts` (space-separated) contains a host in one of `domains`.
 fn involves(hosts: &str, domains: &[&str]) -> bool {
     hosts.split_whitespace().any(|h| {
@@ -328,6 +357,13 @@ fn vendor_reason(f: &Facts<'_>) -> Option<Reason> {
     // Ipswitch IMail puts the verdict first: "Unknown user: a@b".
     if f.text.starts_with("unknown user: ") {
         return Some(Reason::UserUnknown);
+    }
+    // Gmail's older bounces end the quoted reply with "(state N)", the
+    // session state in which it was refused; some states decide the reason.
+    match gmail_state(f.text) {
+        Some(13) => return Some(Reason::Blocked),
+        Some(15 | 17 | 18) => return Some(Reason::Filtered),
+        _ => {}
     }
     for t in [f.text, f.context] {
         for (reason, frags) in VENDOR_RULES {
@@ -502,6 +538,15 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "relay access",
         ],
     ),
+    // A spam verdict outranks the advice about SPF/DKIM that follows it.
+    (
+        Reason::SpamDetected,
+        &[
+            "rejected due to spam",
+            "due to spam classification",
+            "classified as spam",
+        ],
+    ),
     (
         Reason::AuthFailure,
         &[
@@ -670,7 +715,14 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
         Reason::RequirePtr,
         &[
             "reverse hostname",
-            "reverse dns",
+            "no reverse dns",
+            "fix reverse dns",
+            "reverse dns lookup",
+            "reverse dns entry",
+            "reverse dns name",
+            "reverse dns failed",
+            "reverse dns required",
+            "unverifyable sending ip",
             "reverse lookup",
             "ptr record",
             "ptr resource record",
@@ -731,6 +783,11 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
         Reason::Rejected,
         &[
             "send mail as",
+            "can't determine purported responsible address",
+            "an address that has been blacklisted",
+            "sender is in my black list",
+            "this server does not accept mail from",
+            "returned mail not accepted here",
             "not a registered gateway user",
             "sender address rejected",
             "sender rejected",
@@ -766,6 +823,12 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "you are not allowed to send",
             "not allowed to send from",
         ],
+    ),
+    // Postfix's temporary DNS failure ("Host not found, try again") is not
+    // proof that the domain does not exist.
+    (
+        Reason::NetworkError,
+        &["host not found, try again", "had no relevant answers"],
     ),
     (
         Reason::HostUnknown,
@@ -812,6 +875,9 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
         Reason::SpamDetected,
         &[
             "spam",
+            "blacklisted url",
+            "uribl",
+            "surbl",
             "unsolicited",
             "ube",
             "bulk mail",
@@ -833,6 +899,7 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
         Reason::PolicyViolation,
         &[
             "host network not allowed",
+            "content presents a potential security issue",
             "header error",
             "policy reasons",
             "policy violation",
@@ -1133,7 +1200,9 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
 fn text_beats_code(text: Reason, code: Reason, status: &str) -> bool {
     use Reason::*;
     let _ = text;
-    // Codes that name one condition precisely; anything else is read from the text.
+    // Codes that name one condition precisely; anything else is read from the
+    // text. An expiry (X.4.7) is not among them: it only says that retrying
+    // ran out, and the last error quoted with it says why.
     let decisive = matches!(
         &status[1..],
         ".2.2"
@@ -1142,7 +1211,6 @@ fn text_beats_code(text: Reason, code: Reason, status: &str) -> bool {
             | ".1.6"
             | ".7.13"
             | ".7.25"
-            | ".4.7"
             | ".7.26"
             | ".7.23"
             | ".7.20"
@@ -1307,9 +1375,21 @@ pub fn classify(f: &Facts<'_>) -> Reason {
     if let Some(r) = vendor_reason(f) {
         return r;
     }
-    let text_hit = text_reason(f.text)
-        .or_else(|| text_reason(f.context))
-        .map(|(r, _)| r);
+    let text_match = if host_unknown_named(f.text) {
+        Some((HostUnknown, "host not found"))
+    } else {
+        text_reason(f.text).or_else(|| text_reason(f.context))
+    };
+    let text_hit = text_match.map(|(r, _)| r);
+    // Blocking words that name the sending host or its IP (a blocklist, "your
+    // IP") rather than a bare refusal ("access denied", "deferred").
+    let host_blocked = text_match.is_some_and(|(r, frag)| {
+        r == Blocked
+            && !matches!(
+                frag,
+                "access denied" | "temporarily deferred" | "permanently deferred" | "blocked"
+            )
+    });
     let code_hit = status.and_then(reason_for_status);
     let temporary = status.is_some_and(|s| s.starts_with('4'))
         || f.reply.is_some_and(|r| (400..500).contains(&r))
@@ -1335,6 +1415,16 @@ pub fn classify(f: &Facts<'_>) -> Reason {
     if reason == UserUnknown && code_hit != Some(UserUnknown) && f.stage != Some(Stage::Rcpt) {
         reason = Filtered;
     }
+    // A local program's failure (Diagnostic-Code: x-unix) is the mailer's:
+    // its words about users or hosts are about the program's own lookup.
+    if f.diag_type.is_some_and(|t| t.contains("unix"))
+        && matches!(
+            reason,
+            UserUnknown | Filtered | HostUnknown | Rejected | Blocked | OnHold
+        )
+    {
+        reason = MailerError;
+    }
     // A lookup failure that the MTA will retry is a DNS problem, not proof
     // that the domain does not exist.
     if reason == HostUnknown && temporary {
@@ -1343,8 +1433,10 @@ pub fn classify(f: &Facts<'_>) -> Reason {
     // Stage hints (facts §1.3, §7.3 rule 3).
     match f.stage {
         Some(Stage::Mail)
-            // Refused at MAIL FROM: the address in question is the sender's.
-            if matches!(reason, Undefined | UserUnknown | HostUnknown | Blocked | OnHold) =>
+            // Refused at MAIL FROM: the address in question is the sender's,
+            // unless the words say the sending host itself is blocked.
+            if matches!(reason, Undefined | UserUnknown | HostUnknown | OnHold)
+                || (reason == Blocked && !host_blocked) =>
         {
             reason = Rejected
         }
@@ -1540,6 +1632,100 @@ mod tests {
         assert_eq!(classify(&godaddy), Reason::SpamDetected);
         assert!(involves("mx.cox.net", &["cox.net"]));
         assert!(!involves("mx.notcox.net", &["cox.net"]));
+    }
+
+    #[test]
+    fn stage_and_session_state_rules() {
+        // "after EHLO" is the greeting stage.
+        assert_eq!(
+            find_stage("smtp error from remote mail server after ehlo a.example: 550 rejected"),
+            Some(Stage::Helo)
+        );
+        let ehlo = Facts {
+            reply: Some(550),
+            text: "550 rejected",
+            stage: Some(Stage::Helo),
+            ..Facts::default()
+        };
+        assert_eq!(classify(&ehlo), Reason::Blocked);
+        // Gmail's "(state 18)" is after DATA, and a filter's verdict.
+        let gmail = Facts {
+            status: Some("5.7.0"),
+            text: "google tried to deliver your message, but it was rejected by the recipient domain. 554 554 5.7.0 header error (state 18).",
+            ..Facts::default()
+        };
+        assert_eq!(find_stage(gmail.text), Some(Stage::Data));
+        assert_eq!(classify(&gmail), Reason::Filtered);
+        // A blocklist named at MAIL FROM is still about the sending host;
+        // a bare "access denied" there is about the sender.
+        let listed = Facts {
+            reply: Some(550),
+            text: "550 messages from 192.0.2.1 weren't sent: part of their network is on our block list",
+            stage: Some(Stage::Mail),
+            ..Facts::default()
+        };
+        assert_eq!(classify(&listed), Reason::Blocked);
+        let denied = Facts {
+            status: Some("5.7.1"),
+            text: "550 5.7.1 access denied",
+            stage: Some(Stage::Mail),
+            ..Facts::default()
+        };
+        assert_eq!(classify(&denied), Reason::Rejected);
+    }
+
+    #[test]
+    fn expiry_status_yields_to_the_last_error() {
+        let refused = Facts {
+            status: Some("4.4.7"),
+            action: Some("delayed"),
+            text: "deferred: connection refused by mx.example.net. message could not be delivered for 5 days",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&refused), Reason::Blocked);
+        let dns = Facts {
+            status: Some("4.4.7"),
+            text: "deferred: name server: example.net.: host name lookup failure",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&dns), Reason::NetworkError);
+        let plain = Facts {
+            status: Some("4.4.7"),
+            text: "",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&plain), Reason::Expired);
+    }
+
+    #[test]
+    fn wording_families() {
+        let cases: &[(&str, Reason)] = &[
+            ("dns lookup failure: host mx.example.org not found", Reason::HostUnknown),
+            ("553 mx.example.org does not exist", Reason::HostUnknown),
+            ("name service error for domain example.org: host not found, try again", Reason::NetworkError),
+            ("your email to group g@example.org was rejected due to spam classification. set up spf records", Reason::SpamDetected),
+            ("550 rejected - blacklisted url in message. see http://lookup.uribl.com", Reason::SpamDetected),
+            ("450 service permits 2 unverifyable sending ips", Reason::RequirePtr),
+            ("554 5.7.1 reverse dns lookup for host 192.0.2.1 failed permanently", Reason::RequirePtr),
+            ("550 5.7.1 can't determine purported responsible address", Reason::Rejected),
+            ("sorry, you are sending to/from an address that has been blacklisted", Reason::Rejected),
+            ("552-5.7.0 this message was blocked because its content presents a potential security issue", Reason::PolicyViolation),
+        ];
+        for (text, want) in cases {
+            let f = Facts {
+                text,
+                ..Facts::default()
+            };
+            assert_eq!(classify(&f), *want, "{text}");
+        }
+        // A local program's failure is the mailer's, even if it says "no such user".
+        let unix = Facts {
+            status: Some("5.1.1"),
+            text: "procmail: couldn't create \"/var/mail/a\": no such user",
+            diag_type: Some("x-unix"),
+            ..Facts::default()
+        };
+        assert_eq!(classify(&unix), Reason::MailerError);
     }
 
     #[test]
