@@ -140,6 +140,21 @@ fn gmail_dsn() {
 }
 
 #[test]
+fn forwarded_with_original_message_separator() {
+    // Outlook forwards and replies put "-----Original Message-----" above the
+    // forwarded mail: here that mail is the bounce, not a copy to skip.
+    let name = "forwarded-original-message.txt";
+    let m = one(name);
+    assert_eq!(m.kind, MessageKind::Bounce);
+    assert_eq!(m.recipients.len(), 1, "{:#?}", m.recipients);
+    let r = &m.recipients[0];
+    assert_eq!(r.recipient.as_deref(), Some("carol@contoso.example"));
+    assert_eq!(r.status.as_deref(), Some("5.1.10"));
+    assert_eq!(r.reason, Reason::UserUnknown);
+    assert_evidence_is_real(name, &m);
+}
+
+#[test]
 fn forwarded_quoted_bounce() {
     let m = one("forwarded-quoted.eml");
     assert_eq!(m.kind, MessageKind::Bounce);

@@ -23,13 +23,46 @@ fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
 
 /// Lines that begin the copy of the original message: nothing after them is
 /// about the failure (facts §7.5 markers of each MTA).
-pub(crate) fn is_original_marker(line: &str) -> bool {
+fn is_original_marker(line: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &R,
         r"(?i)^[\s\-=*#_>]*(?:this is a copy of (?:the|your) message|below this line is a copy of the message|original message follows|unsent message (?:below|follows)|original message headers|message headers follow|returned message|the original message (?:is|headers)|headers of (?:the|your) original message|copy of (?:the|your) original message|text of the original message|original message:|-+ ?original message ?-+|the header of the original message|content-type: message/rfc822|your message (?:reads|headers)|included is a copy of|a copy of the original message|forwarded message follows|message text follows|the first \d+ lines of your message|bounced e-?mail:|----- original message -----|original email follows)",
     );
     r.is_match(line)
+}
+
+/// Where the copy of the original message begins, if anywhere. A marker
+/// followed straight away by the headers of a bounce (`Subject:
+/// Undeliverable…`, `From: MAILER-DAEMON…`) is no such place: mail clients
+/// write "-----Original Message-----" above a mail they forward, and what is
+/// forwarded here is the bounce itself.
+pub(crate) fn original_start<T: AsRef<str>>(lines: &[T]) -> Option<usize> {
+    (0..lines.len()).find(|&i| {
+        is_original_marker(lines[i].as_ref()) && !forwarded_bounce_follows(&lines[i + 1..])
+    })
+}
+
+/// The header block right after a marker is that of a bounce: both its
+/// sender and its subject say so (one alone is too weak: an original message
+/// may well be about bounces).
+fn forwarded_bounce_follows<T: AsRef<str>>(rest: &[T]) -> bool {
+    let (mut from, mut subject) = (false, false);
+    for l in rest
+        .iter()
+        .map(|l| l.as_ref().trim())
+        .filter(|l| !l.is_empty())
+        .take(8)
+        .take_while(|l| is_header_like(l))
+    {
+        let (name, value) = l.split_once(':').unwrap_or((l, ""));
+        match name.trim().to_ascii_lowercase().as_str() {
+            "subject" => subject |= super::bounce_subject(value),
+            "from" => from |= super::bounce_sender(value),
+            _ => {}
+        }
+    }
+    from && subject
 }
 
 fn is_header_like(line: &str) -> bool {
@@ -122,10 +155,7 @@ fn continuation_opener(line: &str) -> bool {
 
 /// Scan human-readable lines for per-recipient blocks.
 pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
-    let limit = lines
-        .iter()
-        .position(|l| is_original_marker(l))
-        .unwrap_or(lines.len());
+    let limit = original_start(lines).unwrap_or(lines.len());
     let mut anchors: Vec<(usize, String)> = Vec::new();
     for (i, l) in lines[..limit].iter().enumerate() {
         let t = l.trim();
@@ -224,10 +254,7 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
         r"(?i)^\s*(?:<<<|received\s*>>>|s:|<-|server:|out:)?\s*([245][0-5]\d)([ \-]|$)(.*)$",
     );
     let inner = re(&INNER, &format!(r"<({ADDR})>"));
-    let limit = lines
-        .iter()
-        .position(|l| is_original_marker(l))
-        .unwrap_or(lines.len());
+    let limit = original_start(lines).unwrap_or(lines.len());
     let mut out: Vec<(TextRcpt, Option<Stage>)> = Vec::new();
     let mut stage: Option<Stage> = None;
     let mut last_rcpt: Option<String> = None;

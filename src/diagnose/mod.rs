@@ -152,6 +152,12 @@ struct HumanLine {
     idx: usize,
 }
 
+impl AsRef<str> for HumanLine {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
 /// Finds input lines for evidence.
 struct Locator<'a> {
     raw: &'a [&'a str],
@@ -861,9 +867,7 @@ fn fill_sender(prefill: &mut Prefill, ex: &parse::Extracted, human: Option<&Vec<
     let from_text = || {
         // Headers of the original quoted after a marker in a plain-text bounce.
         let h = human?;
-        let start = h
-            .iter()
-            .position(|l| formats::is_original_marker(&l.text))?;
+        let start = formats::original_start(h)?;
         h[start..].iter().take(200).find_map(|l| {
             let low = l.text.to_ascii_lowercase();
             (low.starts_with("return-path:") || low.starts_with("from:"))
@@ -1084,10 +1088,7 @@ fn finish(
 /// with a reply code or a known failure wording, before the original message.
 fn generic_text(human: &[Vec<HumanLine>], loc: &Locator<'_>) -> Option<Draft> {
     let h = human.first()?;
-    let limit = h
-        .iter()
-        .position(|l| formats::is_original_marker(&l.text))
-        .unwrap_or(h.len());
+    let limit = formats::original_start(h).unwrap_or(h.len());
     let body: Vec<&HumanLine> = h[..limit]
         .iter()
         .filter(|l| !l.text.trim().is_empty())
@@ -1135,9 +1136,7 @@ fn original_recipient(ex: &parse::Extracted, human: Option<&Vec<HumanLine>>) -> 
         return Some(to);
     }
     let h = human?;
-    let start = h
-        .iter()
-        .position(|l| formats::is_original_marker(&l.text))?;
+    let start = formats::original_start(h)?;
     h[start..].iter().take(200).find_map(|l| {
         let low = l.text.trim_start().to_ascii_lowercase();
         low.starts_with("to:")
