@@ -120,7 +120,7 @@ fn anchor_phrase(t: &str) -> Option<String> {
     let r = re(
         &R,
         &format!(
-            r#"(?i)(?:(?:error|failure|problem)s? (?:delivering|sending)\b.{{0,30}}?\bto|(?:was|wasn't|couldn't be|could not be|cannot be|can't be|has not been|not) (?:delivered|sent|relayed) to|delivery to the following recipients? (?:failed|was aborted|has been delayed)[^:]*:?|(?:failed|undeliverable) recipients?:?|(?:original|intended|unknown|invalid|failed|final) recipients?(?: address)?:|recipient address:|to the following (?:recipients?|address(?:es)?)[^:]*:|not delivered to|delivery failed for|unable to deliver (?:your )?(?:message|mail)? ?to|could not deliver (?:mail|message)? ?to|rejected your message to the following|your message to)\s*:?\s*<?"?({ADDR})"?>?"#
+            r#"(?i)(?:(?:error|failure|problem)s? (?:delivering|sending)\b.{{0,30}}?\bto|(?:was|wasn't|couldn't be|could not be|cannot be|can't be|has not been|not) (?:delivered|sent|relayed) to|delivery to the following recipients? (?:failed|was aborted|has been delayed)[^:]*:?|(?:failed|undeliverable) recipients?:?|(?:original|intended|unknown|invalid|failed|final) recipients?(?: address)?:|recipient address:|to the following (?:recipients?|address(?:es)?)[^:]*:|not delivered to|delivery failed for|unable to deliver (?:your )?(?:message|mail)? ?to|could not deliver (?:mail|message)? ?to|rejected your message to the following|your message to|failed to deliver to)\s*:?\s*['"]?<?"?({ADDR})"?>?"#
         ),
     );
     r.captures(t).map(|c| c[1].to_ascii_lowercase())
@@ -246,12 +246,12 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
     let cmd = re(
         &CMD,
         &format!(
-            r"(?i)^\s*(?:>>>|sent\s*<<<|c:|->|client:|in:)?\s*(helo|ehlo|lhlo|mail from|rcpt to|data|bdat|quit|starttls|auth)\b:?\s*<?({ADDR})?"
+            r"(?i)^\s*(?:>>>|sent\s*<<<|c:|-->|->|client:|in:)?\s*(helo|ehlo|lhlo|mail from|rcpt to|data|bdat|quit|starttls|auth)\b:?\s*<?({ADDR})?"
         ),
     );
     let reply = re(
         &REPLY,
-        r"(?i)^\s*(?:<<<|received\s*>>>|s:|<-|server:|out:)?\s*([245][0-5]\d)([ \-]|$)(.*)$",
+        r"(?i)^\s*(?:<<<|received\s*>>>|s:|<--|<-|server:|out:)?\s*([245][0-5]\d)([ \-]|$)(.*)$",
     );
     let inner = re(&INNER, &format!(r"<({ADDR})>"));
     let limit = original_start(lines).unwrap_or(lines.len());
@@ -261,7 +261,7 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
     let mut accepted: Vec<String> = Vec::new();
     let mut i = 0;
     while i < limit {
-        let l = &lines[i];
+        let l = strip_log_prefix(&lines[i]);
         if let Some(c) = cmd.captures(l) {
             let verb = c[1].to_ascii_lowercase();
             stage = Some(match verb.as_str() {
@@ -285,7 +285,7 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
             // Multi-line reply: "550-..." continues until "550 ...".
             while j + 1 < limit && &c[2] == "-" {
                 j += 1;
-                match reply.captures(&lines[j]) {
+                match reply.captures(strip_log_prefix(&lines[j])) {
                     Some(n) if n[1] == c[1] => {
                         block.push(j);
                         if &n[2] != "-" {
@@ -329,6 +329,110 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
             continue;
         }
         i += 1;
+    }
+    out
+}
+
+/// The line without a leading log time stamp (`Mon 2026-11-23 17:00:00.401: `,
+/// `2026-11-23T17:00:00Z `, `Nov 23 17:00:00 `): session logs that MTAs
+/// attach to their bounces (MDaemon, Kerio, appliances) prefix every command
+/// and reply with one.
+fn strip_log_prefix(line: &str) -> &str {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &R,
+        r"^\s*(?:[A-Za-z]{3},?\s+)?(?:\d{4}-\d\d-\d\d|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[A-Za-z]{3}\s+\d{1,2})[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|\s*[+-]\d\d:?\d\d)?\s*:?\s+",
+    );
+    r.find(line).map(|m| &line[m.end()..]).unwrap_or(line)
+}
+
+/// One recipient's outcome in an MTA log line.
+#[derive(Debug, Clone)]
+pub(crate) struct LogRcpt {
+    /// Recipient address, lower-case.
+    pub addr: String,
+    /// Index of the line.
+    pub line: usize,
+    /// The error text the log gives for this recipient.
+    pub text: String,
+    /// Enhanced status code the log states (Postfix `dsn=`, Sendmail `dsn=`).
+    pub status: Option<String>,
+    /// DSN action implied by the log's verdict.
+    pub action: &'static str,
+}
+
+/// Delivery failures in pasted MTA log lines: Postfix
+/// (`to=<a>, relay=..., dsn=5.1.1, status=bounced (text)`), Sendmail
+/// (`to=<a>, ..., dsn=5.1.1, stat=text`) and Exim (`** a R=.. T=..: text`
+/// for a failure, `== a ...: text` for a deferral).
+pub(crate) fn log_lines(lines: &[String]) -> Vec<LogRcpt> {
+    static POSTFIX: OnceLock<Regex> = OnceLock::new();
+    static SENDMAIL: OnceLock<Regex> = OnceLock::new();
+    static EXIM: OnceLock<Regex> = OnceLock::new();
+    static DSN: OnceLock<Regex> = OnceLock::new();
+    let postfix = re(
+        &POSTFIX,
+        &format!(
+            r"(?i)\bto=<({ADDR})>,.*?\bstatus=(bounced|deferred|expired|undeliverable|softbounce)\b\s*\((.*)\)\s*$"
+        ),
+    );
+    let sendmail = re(
+        &SENDMAIL,
+        &format!(r"(?i)\bto=<?({ADDR})>?,.*?\bstat=(.*)$"),
+    );
+    let exim = re(
+        &EXIM,
+        &format!(r"(?:^|\s)(\*\*|==)\s+<?({ADDR})>?(?:\s+<[^>]*>)?\s+(.*)$"),
+    );
+    let dsn = re(&DSN, r"\bdsn=([245]\.\d{1,3}\.\d{1,3})\b");
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate().take(5000) {
+        if !l.contains('@') || !l.contains('=') {
+            continue;
+        }
+        let status = || dsn.captures(l).map(|c| c[1].to_string());
+        if let Some(c) = postfix.captures(l) {
+            let verdict = c[2].to_ascii_lowercase();
+            out.push(LogRcpt {
+                addr: c[1].to_ascii_lowercase(),
+                line: i,
+                text: c[3].trim().to_string(),
+                status: status(),
+                action: if verdict == "deferred" {
+                    "delayed"
+                } else {
+                    "failed"
+                },
+            });
+        } else if let Some(c) = sendmail.captures(l) {
+            let text = c[2].trim();
+            let low = text.to_ascii_lowercase();
+            if low.starts_with("sent") || low.starts_with("ok") {
+                continue;
+            }
+            out.push(LogRcpt {
+                addr: c[1].to_ascii_lowercase(),
+                line: i,
+                text: text.to_string(),
+                status: status(),
+                action: if low.starts_with("deferred") {
+                    "delayed"
+                } else {
+                    "failed"
+                },
+            });
+        } else if let Some(c) = exim.captures(l) {
+            // The error follows the routing fields (R=, T=, H=) after ": ".
+            let rest = &c[3];
+            let text = rest.split_once(": ").map(|x| x.1).unwrap_or(rest);
+            out.push(LogRcpt {
+                addr: c[2].to_ascii_lowercase(),
+                line: i,
+                text: text.trim().to_string(),
+                status: None,
+                action: if &c[1] == "==" { "delayed" } else { "failed" },
+            });
+        }
     }
     out
 }

@@ -309,6 +309,9 @@ fn bounce_body(lower: &str) -> bool {
         "delivery problem",
         "was undeliverable",
         "delivery to these recipients",
+        "failed to deliver",
+        "could not be reached",
+        "fatal delivery error",
     ]
     .iter()
     .any(|m| lower.contains(m))
@@ -509,7 +512,23 @@ fn diagnose_message(
             let d = draft_from_lines(&r, h, &loc, stage);
             merge_text(&mut text_rcpts, d, true);
         }
+        for lr in formats::log_lines(&lines) {
+            let l = &h[lr.line];
+            let lower = lr.text.to_ascii_lowercase();
+            let d = Draft {
+                addr: Some(lr.addr),
+                action: Some(lr.action.to_string()),
+                status: lr.status,
+                remote_mta: formats::remote_mta(&lr.text),
+                stage: classify::find_stage(&lower),
+                diagnostic: squash(&lr.text),
+                evidence: vec![loc.find(l.seg, l.idx, &l.text)],
+                ..Draft::default()
+            };
+            merge_text(&mut text_rcpts, d, true);
+        }
     }
+    attach_orphan_error(&mut text_rcpts);
 
     let mut drafts: Vec<Draft> = Vec::new();
     for (si, m) in &dsn_msgs {
@@ -772,6 +791,40 @@ fn feedback_recipient(addr: Option<String>, evidence: Vec<Evidence>) -> Recipien
         diagnostic: None,
         kb: Vec::new(),
         evidence,
+    }
+}
+
+/// Layouts that state the error once and list the affected recipients apart
+/// from it (MailMarshal "Could not be delivered because of ... The following
+/// recipients were affected:"): the one reply that names no recipient belongs
+/// to the listed recipients whose own lines say nothing about a failure.
+fn attach_orphan_error(list: &mut Vec<(Draft, bool)>) {
+    let orphans: Vec<usize> = (0..list.len())
+        .filter(|&i| list[i].0.addr.is_none() && list[i].1)
+        .collect();
+    if orphans.len() != 1 {
+        return;
+    }
+    let silent = |d: &Draft| {
+        d.addr.is_some()
+            && classify::text_reason(&d.diagnostic.to_ascii_lowercase()).is_none()
+            && !formats::has_reply(&d.diagnostic)
+    };
+    if !list.iter().any(|(d, coded)| !coded && silent(d)) {
+        return;
+    }
+    let (orphan, _) = list.remove(orphans[0]);
+    for (d, coded) in list.iter_mut().filter(|(d, coded)| !*coded && silent(d)) {
+        d.context = std::mem::take(&mut d.diagnostic);
+        d.diagnostic = orphan.diagnostic.clone();
+        d.evidence.extend(orphan.evidence.iter().cloned());
+        if d.stage.is_none() {
+            d.stage = orphan.stage;
+        }
+        if d.remote_mta.is_none() {
+            d.remote_mta = orphan.remote_mta.clone();
+        }
+        *coded = true;
     }
 }
 
