@@ -1201,11 +1201,10 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
 /// rule 4: a 5.1.1 that says "mailbox full" is a full mailbox).
 fn text_beats_code(text: Reason, code: Reason, status: &str) -> bool {
     use Reason::*;
+    let _ = text;
     // Codes that name one condition precisely; anything else is read from the
     // text. An expiry (X.4.7) is not among them: it only says that retrying
-    // ran out, and the last error quoted with it says why. A deferral with
-    // 4.4.1 (no answer from host) is a refused TCP connection still being
-    // retried, not a policy block ("Connection refused by mx").
+    // ran out, and the last error quoted with it says why.
     let decisive = matches!(
         &status[1..],
         ".2.2"
@@ -1221,7 +1220,7 @@ fn text_beats_code(text: Reason, code: Reason, status: &str) -> bool {
             | ".7.22"
             | ".7.24"
             | ".3.1"
-    ) || (status == "4.4.1" && text == Blocked);
+    );
     !(decisive
         && matches!(
             code,

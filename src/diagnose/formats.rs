@@ -437,6 +437,25 @@ pub(crate) fn log_lines(lines: &[String]) -> Vec<LogRcpt> {
     out
 }
 
+/// Lower-case failure text without the fixed sentences some generators wrap
+/// around the remote reply: they name no cause, and words in them ("IP
+/// address", "delivery failed") would read as one. Exchange's failover note
+/// is the common case.
+pub(crate) fn without_boilerplate(lower: &str) -> String {
+    const FIXED: &[&str] = &[
+        "primary target ip address responded with:",
+        "attempted failover to alternate host, but that did not succeed.",
+        "either there are no alternate hosts, or delivery failed to all alternate hosts.",
+    ];
+    let mut out = lower.to_string();
+    for f in FIXED {
+        if out.contains(f) {
+            out = out.replace(f, " ");
+        }
+    }
+    out
+}
+
 /// Remote MTA named in the text describing a failure.
 pub(crate) fn remote_mta(text: &str) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();

@@ -1023,8 +1023,9 @@ fn finish(
     reporters: &str,
 ) -> RecipientDiagnosis {
     let diag = d.diagnostic.clone();
-    let lower = unfold_reply(&diag.to_ascii_lowercase());
-    let context_lower = unfold_reply(&d.context.to_ascii_lowercase());
+    let lower = formats::without_boilerplate(&unfold_reply(&diag.to_ascii_lowercase()));
+    let context_lower =
+        formats::without_boilerplate(&unfold_reply(&d.context.to_ascii_lowercase()));
     let reply = classify::find_reply(&diag).or_else(|| classify::find_reply(&d.context));
     let text_status =
         classify::find_enhanced(&diag).or_else(|| classify::find_enhanced(&d.context));
