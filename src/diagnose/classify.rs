@@ -785,6 +785,7 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
         Reason::Rejected,
         &[
             "send mail as",
+            "recipient addresses rejected : access denied",
             "can't determine purported responsible address",
             "an address that has been blacklisted",
             "sender is in my black list",
@@ -901,7 +902,7 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
         Reason::PolicyViolation,
         &[
             "host network not allowed",
-            "content presents a potential security issue",
+            "content presents a potential",
             "header error",
             "policy reasons",
             "policy violation",
@@ -911,7 +912,13 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "content policy",
             "denied by policy",
             "illegal attachment",
-            "attachment",
+            "attachment extension is forbidden",
+            "attachment not allowed",
+            "attachments are not allowed",
+            "attachment type",
+            "forbidden attachment",
+            "blocked attachment",
+            "attachment is not allowed",
             "prohibited",
             "not subscribed to this group",
             "mass mailer",
@@ -1022,7 +1029,6 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "not currently accepting mail from",
             "temporarily deferred",
             "permanently deferred",
-            "access denied",
             "connection refused",
             "not allowed to connect",
             "remotehost looks suspiciously like spammer",
@@ -1384,12 +1390,12 @@ pub fn classify(f: &Facts<'_>) -> Reason {
     };
     let text_hit = text_match.map(|(r, _)| r);
     // Blocking words that name the sending host or its IP (a blocklist, "your
-    // IP") rather than a bare refusal ("access denied", "deferred").
+    // IP") rather than a bare refusal ("deferred").
     let host_blocked = text_match.is_some_and(|(r, frag)| {
         r == Blocked
             && !matches!(
                 frag,
-                "access denied" | "temporarily deferred" | "permanently deferred" | "blocked"
+                "temporarily deferred" | "permanently deferred" | "blocked"
             )
     });
     let code_hit = status.and_then(reason_for_status);
@@ -1438,7 +1444,8 @@ pub fn classify(f: &Facts<'_>) -> Reason {
             // Refused at MAIL FROM: the address in question is the sender's,
             // unless the words say the sending host itself is blocked.
             if matches!(reason, Undefined | UserUnknown | HostUnknown | OnHold)
-                || (reason == Blocked && !host_blocked) =>
+                || (reason == Blocked && !host_blocked)
+                || (reason == SecurityError && f.text.contains("access denied")) =>
         {
             reason = Rejected
         }
@@ -1720,6 +1727,26 @@ mod tests {
             };
             assert_eq!(classify(&f), *want, "{text}");
         }
+        // A bare "access denied" is not a block of the sending host: at MAIL
+        // FROM it refuses the sender, elsewhere the status code decides.
+        let denied = Facts {
+            status: Some("5.7.1"),
+            text: "550-'5.7.1 <a@example.org>... access denied'",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&denied), Reason::SecurityError);
+        let mfilter = Facts {
+            status: Some("5.4.1"),
+            text: "550 5.4.1 all recipient addresses rejected : access denied",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&mfilter), Reason::Rejected);
+        let hops = Facts {
+            status: Some("5.4.6"),
+            text: "[554 5.4.6 hop count exceeded - possible mail loop] the attachment contains the original mail headers",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&hops), Reason::NetworkError);
         // A local program's failure is the mailer's, even if it says "no such user".
         let unix = Facts {
             status: Some("5.1.1"),

@@ -1023,13 +1023,30 @@ fn finish(
     reporters: &str,
 ) -> RecipientDiagnosis {
     let diag = d.diagnostic.clone();
-    let lower = formats::without_boilerplate(&unfold_reply(&diag.to_ascii_lowercase()));
+    // Some generators put their own summary before the remote server's reply
+    // ("5.1.0 - Unknown address error 550-'5.2.2 ... Mailbox Full'"): the
+    // quoted reply is the evidence, and its codes are the remote server's.
+    let quoted = quoted_remote_reply(&diag);
+    let evidence_text = quoted.as_ref().map_or(diag.as_str(), |q| q.1.as_str());
+    let lower = formats::without_boilerplate(&unfold_reply(&evidence_text.to_ascii_lowercase()));
     let context_lower =
         formats::without_boilerplate(&unfold_reply(&d.context.to_ascii_lowercase()));
-    let reply = classify::find_reply(&diag).or_else(|| classify::find_reply(&d.context));
-    let text_status =
-        classify::find_enhanced(&diag).or_else(|| classify::find_enhanced(&d.context));
+    let reply = quoted
+        .as_ref()
+        .map(|q| q.0)
+        .or_else(|| classify::find_reply(&diag))
+        .or_else(|| classify::find_reply(&d.context));
+    let quoted_status = quoted.as_ref().and_then(|q| classify::find_enhanced(&q.1));
+    let text_status = quoted_status
+        .clone()
+        .or_else(|| classify::find_enhanced(&diag))
+        .or_else(|| classify::find_enhanced(&d.context));
     let mut status = d.status.clone();
+    if let (Some(s), Some(q)) = (&status, &quoted_status) {
+        if s[..1] == q[..1] {
+            status = Some(q.clone());
+        }
+    }
     // A generic Status (X.0.0) with a specific code in the reply: the reply says more.
     if let (Some(s), Some(t)) = (&status, &text_status) {
         // Likewise an expiry status (X.4.7) that quotes the last refusal's code.
@@ -1136,6 +1153,20 @@ fn finish(
         kb: ids,
         evidence,
     }
+}
+
+/// The remote reply quoted after a generator's own status summary:
+/// `5.1.0 - Unknown address error 550-'5.7.1 ... Access denied' (delivery
+/// attempts: 0)` gives (550, `5.7.1 ... Access denied`).
+fn quoted_remote_reply(diag: &str) -> Option<(u16, String)> {
+    use regex::Regex;
+    use std::sync::OnceLock;
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^[245]\.\d{1,3}\.\d{1,3} - [^']*?\b([245]\d\d)[ \-]'([^']*)'?").expect("regex")
+    });
+    let c = re.captures(diag)?;
+    Some((c[1].parse().ok()?, c[2].trim().to_string()))
 }
 
 /// The lines of a bounce in an unknown layout that say why it failed: those
@@ -1305,4 +1336,21 @@ fn unfold_reply(text: &str) -> String {
     };
     let (head, tail) = text.split_at(first);
     format!("{head}{}", re.replace_all(tail, " "))
+}
+
+#[cfg(test)]
+mod quoted_tests {
+    use super::quoted_remote_reply;
+
+    #[test]
+    fn generator_summary_is_set_aside() {
+        let q = quoted_remote_reply(
+            "5.1.0 - Unknown address error 550-'5.2.2 <a@example.org>... Mailbox Full' (delivery attempts: 0)",
+        );
+        assert_eq!(
+            q,
+            Some((550, "5.2.2 <a@example.org>... Mailbox Full".to_string()))
+        );
+        assert_eq!(quoted_remote_reply("550 5.1.1 user unknown"), None);
+    }
 }
