@@ -371,3 +371,97 @@ fn deeply_nested_mime_is_bounded() {
     let v = diagnose(s.as_bytes(), kb()).expect("no error");
     assert!(!v.is_empty());
 }
+
+/// The diagnostic of the only recipient of a one-message fixture.
+fn only_diagnostic(name: &str, m: &MessageDiagnosis) -> String {
+    assert_eq!(m.kind, MessageKind::Bounce, "{name}");
+    assert_eq!(m.recipients.len(), 1, "{name}: {:?}", m.recipients);
+    assert_evidence_is_real(name, m);
+    m.recipients[0].diagnostic.clone().unwrap_or_default()
+}
+
+#[test]
+fn domino_reason_follows_because() {
+    let m = one("domino.eml");
+    let d = only_diagnostic("domino.eml", &m);
+    let r = &m.recipients[0];
+    assert_eq!(r.recipient.as_deref(), Some("bob@example.net"));
+    // The text after "because:" is the reason; the lead-in is not.
+    assert!(d.starts_with("User Bob Smith"), "{d}");
+    assert_eq!(r.reason, Reason::UserUnknown);
+}
+
+#[test]
+fn notes_reason_above_address() {
+    let m = one("notes.eml");
+    let d = only_diagnostic("notes.eml", &m);
+    assert_eq!(
+        m.recipients[0].recipient.as_deref(),
+        Some("carol@example.net")
+    );
+    assert_eq!(d, "User not listed in public Name & Address Book");
+}
+
+#[test]
+fn sendmail_v5_verdict_lines_pair_replies() {
+    let m = one("sendmail-v5.eml");
+    assert_evidence_is_real("sendmail-v5.eml", &m);
+    let got: Vec<(Option<&str>, &str)> = m
+        .recipients
+        .iter()
+        .map(|r| {
+            (
+                r.recipient.as_deref(),
+                r.diagnostic.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 3, "{got:?}");
+    // The sender named in the refused MAIL FROM is not a recipient.
+    assert_eq!(got[0].0, Some("dan@example.com"));
+    assert!(got[0].1.contains("sender domain refused"), "{got:?}");
+    // A host line explains the recipient at that host, not the one before.
+    assert_eq!(got[1].0, Some("erin@example.net"));
+    assert!(got[1].1.contains("Host unknown"), "{got:?}");
+    assert!(!got[1].1.contains("refused"), "{got:?}");
+    assert_eq!(got[2].0, Some("gus@example.edu"));
+    assert!(got[2].1.contains("Requested mailbox not found"), "{got:?}");
+    assert_eq!(m.recipients[1].reason, Reason::HostUnknown);
+    assert_eq!(m.recipients[2].reason, Reason::UserUnknown);
+}
+
+#[test]
+fn heading_above_recipient_list_applies_to_it() {
+    let m = one("heading-list.eml");
+    let d = only_diagnostic("heading-list.eml", &m);
+    assert_eq!(
+        m.recipients[0].recipient.as_deref(),
+        Some("hana@mobile.example.jp")
+    );
+    assert!(d.contains("account is disabled"), "{d}");
+    assert_eq!(m.recipients[0].reason, Reason::Suspend);
+}
+
+#[test]
+fn bulleted_recipient_list() {
+    let m = one("bullet-list.eml");
+    let d = only_diagnostic("bullet-list.eml", &m);
+    let r = &m.recipients[0];
+    assert_eq!(r.recipient.as_deref(), Some("ivan@example.net"));
+    assert!(d.contains("User unknown in relay recipient table"), "{d}");
+    assert_eq!(r.status.as_deref(), Some("5.1.1"));
+}
+
+#[test]
+fn failure_text_in_paragraph_after_intro() {
+    let m = one("dragonfly.eml");
+    let d = only_diagnostic("dragonfly.eml", &m);
+    assert_eq!(
+        m.recipients[0].recipient.as_deref(),
+        Some("judy@example.net")
+    );
+    assert!(
+        d.contains("Could not deliver for the last 432000 seconds"),
+        "{d}"
+    );
+}

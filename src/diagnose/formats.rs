@@ -100,18 +100,55 @@ fn anchor_leading(t: &str) -> Option<String> {
     r.captures(t).map(|c| c[1].to_ascii_lowercase())
 }
 
-/// `Unknown user: addr` — a short label that itself states a failure reason,
-/// then the address. A label that only names the address ("target address:")
-/// is not evidence of a failure.
+/// `Unknown user: addr` or `Delivery failed 20 attempts: addr` — a short
+/// label that itself states a failure, then the address. A label that only
+/// names the address ("target address:") is not evidence of a failure.
 fn anchor_labelled(t: &str) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
+    static FAIL: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &R,
         &format!(r#"^([^@:<>]{{3,50}}):\s*<?"?({ADDR})"?>?\.?$"#),
     );
     let c = r.captures(t)?;
-    super::classify::text_reason(&c[1].to_ascii_lowercase())?;
+    let label = c[1].to_ascii_lowercase();
+    let failure_word = re(
+        &FAIL,
+        r"\b(?:fail(?:ed|ure)?|undeliver(?:able|ed)|unable|could not|couldn't|rejected|invalid|unknown|error)\b",
+    );
+    if super::classify::text_reason(&label).is_none() && !failure_word.is_match(&label) {
+        return None;
+    }
     Some(c[2].to_ascii_lowercase())
+}
+
+/// The line without a list bullet (`* addr`, `- addr`, `• addr`): some
+/// layouts list the failed recipients as bullet points.
+fn unbullet(t: &str) -> &str {
+    for b in ["* ", "- ", "\u{2022} "] {
+        if let Some(rest) = t.strip_prefix(b) {
+            if rest.contains('@') {
+                return rest.trim_start();
+            }
+        }
+    }
+    t
+}
+
+/// A short line that only introduces what follows ("because:", "For the
+/// following reason:", "Reason:"): the next paragraph is the failure text.
+pub(crate) fn is_lead_in(t: &str) -> bool {
+    t.ends_with(':')
+        && !t.contains(['@', '[', '('])
+        && !t.chars().any(|c| c.is_ascii_digit())
+        && t.split_whitespace().count() <= 6
+}
+
+/// The previous line says the next address is the sender ("A message sent
+/// by", "From:"), not a failed recipient.
+fn introduces_sender(prev: &str) -> bool {
+    let p = prev.trim().trim_end_matches(':').to_ascii_lowercase();
+    p.ends_with("sent by") || p.ends_with(" from") || p == "from" || p == "sender"
 }
 
 /// Phrases of known layouts that name the failed recipient inside a sentence.
@@ -124,6 +161,23 @@ fn anchor_phrase(t: &str) -> Option<String> {
         ),
     );
     r.captures(t).map(|c| c[1].to_ascii_lowercase())
+}
+
+/// An SMTP `RCPT TO:<addr>` command quoted in the text.
+fn rcpt_command(lower: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"rcpt to:?\s*<?[^\s<>@]+@").is_match(lower)
+}
+
+/// True when the line says nothing but "could not deliver to <addr>." — the
+/// address ends the sentence.
+fn only_intro(t: &str, addr: &str) -> bool {
+    let low = t.to_ascii_lowercase();
+    low.find(addr).is_some_and(|p| {
+        low[p + addr.len()..]
+            .chars()
+            .all(|c| c.is_whitespace() || matches!(c, '>' | '"' | '.' | ':' | ','))
+    })
 }
 
 fn is_system_address(a: &str) -> bool {
@@ -156,32 +210,48 @@ fn continuation_opener(line: &str) -> bool {
 /// Scan human-readable lines for per-recipient blocks.
 pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
     let limit = original_start(lines).unwrap_or(lines.len());
-    let mut anchors: Vec<(usize, String)> = Vec::new();
+    let mut anchors: Vec<(usize, String, bool)> = Vec::new();
+    let mut prev_text = "";
     for (i, l) in lines[..limit].iter().enumerate() {
         let t = l.trim();
+        let before = prev_text;
+        if !t.is_empty() {
+            prev_text = t;
+        }
         if t.is_empty() || t.len() > 400 || !t.contains('@') || is_header_like(t) {
             continue;
         }
         let lower = t.to_ascii_lowercase();
-        if lower.contains("rcpt to") || lower.starts_with(">>>") || lower.starts_with("<<<") {
+        // Commands of a pasted session name addresses without saying anything
+        // about them; "(in reply to RCPT TO command)" after a reply does not.
+        if lower.starts_with(">>>") || lower.starts_with("<<<") || rcpt_command(&lower) {
             continue;
         }
+        let t = unbullet(t);
+        let phrase = anchor_phrase(t);
         let found = anchor_alone(t)
             .or_else(|| anchor_leading(t))
-            .or_else(|| anchor_phrase(t))
+            .or_else(|| phrase.clone())
             .or_else(|| anchor_labelled(t));
         // The bounce goes back to the sender: their address is not a failed recipient.
-        if let Some(a) = found.filter(|a| !is_system_address(a) && Some(a.as_str()) != sender) {
-            anchors.push((i, a));
+        if let Some(a) = found.filter(|a| {
+            !is_system_address(a) && Some(a.as_str()) != sender && !introduces_sender(before)
+        }) {
+            // "There was an error delivering your mail to <a>." only introduces
+            // the failure: the text comes in the next paragraph.
+            let intro_only = phrase.as_deref() == Some(a.as_str()) && only_intro(t, &a);
+            anchors.push((i, a, intro_only));
         }
     }
     let mut out: Vec<TextRcpt> = Vec::new();
-    for (k, (start, addr)) in anchors.iter().enumerate() {
-        let next = anchors.get(k + 1).map(|(i, _)| *i).unwrap_or(limit);
+    for (k, (start, addr, intro_only)) in anchors.iter().enumerate() {
+        let next = anchors.get(k + 1).map(|(i, _, _)| *i).unwrap_or(limit);
         let mut block = vec![*start];
         let mut i = start + 1;
         let mut blank_run = 0;
-        let mut content = lines[*start].trim().len() > addr.len() + 4;
+        let first = unbullet(lines[*start].trim());
+        let mut content = !intro_only && !first.ends_with(':') && first.len() > addr.len() + 4;
+        let mut lead_in = false;
         while i < next && block.len() < 40 {
             let t = lines[i].trim();
             if t.is_empty() {
@@ -191,7 +261,8 @@ pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
                     .iter()
                     .find(|l| !l.trim().is_empty())
                     .is_some_and(|l| {
-                        (!content && !l.trim().contains('@'))
+                        lead_in
+                            || (!content && !l.trim().contains('@'))
                             || continuation_opener(l)
                             || (has_reply(l) && l.starts_with([' ', '\t']))
                     });
@@ -201,9 +272,29 @@ pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
             } else {
                 blank_run = 0;
                 block.push(i);
-                content = true;
+                lead_in = is_lead_in(t);
+                content = !lead_in;
             }
             i += 1;
+        }
+        // Lotus Notes: the reason stands on the line(s) just above an address
+        // that has nothing after it.
+        if block.len() == 1 && anchor_alone(first).is_some() {
+            let floor = k.checked_sub(1).map(|p| anchors[p].0 + 1).unwrap_or(0);
+            let mut j = *start;
+            while j > floor && *start - j < 5 {
+                let t = lines[j - 1].trim();
+                if t.is_empty()
+                    || t.contains('@')
+                    || t.ends_with(':')
+                    || t.starts_with(['-', '=', '*', '_'])
+                    || is_header_like(t)
+                {
+                    break;
+                }
+                j -= 1;
+            }
+            block.splice(0..0, j..*start);
         }
         if let Some(existing) = out.iter_mut().find(|r| r.addr.as_deref() == Some(addr)) {
             existing.lines.extend(block);
@@ -212,6 +303,17 @@ pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
                 addr: Some(addr.clone()),
                 lines: block,
             });
+        }
+    }
+    // A paragraph just above the list of recipients that states why they
+    // failed ("The user(s) account is disabled.", "Delivery to the following
+    // recipients was aborted after 5 hours:") applies to each of them.
+    if let Some(&(first, _, _)) = anchors.first() {
+        let heading = heading_above(lines, first);
+        if !heading.is_empty() {
+            for r in out.iter_mut() {
+                r.lines.splice(0..0, heading.iter().copied());
+            }
         }
     }
     // One recipient whose block has no reply, while the text has one further
@@ -234,6 +336,31 @@ pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
         }
     }
     out
+}
+
+/// The paragraph ending at most three blank lines above line `first`, when
+/// it states a failure in known wording.
+fn heading_above(lines: &[String], first: usize) -> Vec<usize> {
+    let mut end = first;
+    while end > 0 && first - end <= 3 && lines[end - 1].trim().is_empty() {
+        end -= 1;
+    }
+    if end == first || end == 0 || first - end > 3 {
+        return Vec::new();
+    }
+    let mut start = end;
+    while start > 0 && end - start < 4 && !lines[start - 1].trim().is_empty() {
+        start -= 1;
+    }
+    let text = lines[start..end]
+        .iter()
+        .map(|l| l.trim().to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.contains('@') || super::classify::text_reason(&text).is_none() {
+        return Vec::new();
+    }
+    (start..end).collect()
 }
 
 /// Parse an SMTP dialogue (Sendmail transcripts, pasted sessions, a single
@@ -259,9 +386,57 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
     let mut stage: Option<Stage> = None;
     let mut last_rcpt: Option<String> = None;
     let mut accepted: Vec<String> = Vec::new();
+    // Sendmail (V5 and later) closes a transcript with its own verdict per
+    // recipient ("554 <a@example.net>... Remote protocol error") and per host
+    // ("550 example.net (smtp)... Host unknown"). When such lines are present
+    // they name the failed recipients; the server replies quoted before one
+    // (and any host line) explain that recipient.
+    let status_mode = lines[..limit]
+        .iter()
+        .any(|l| sendmail_status(l).is_some_and(|(_, a)| a.is_some()));
+    let mut pending: Vec<usize> = Vec::new();
+    let mut pending_stage: Option<Stage> = None;
+    let mut keyed: Vec<(String, Vec<usize>)> = Vec::new();
     let mut i = 0;
     while i < limit {
         let l = strip_log_prefix(&lines[i]);
+        if status_mode
+            && l.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("while talking to")
+        {
+            // A new session: what the previous host said is not about the next one.
+            pending.clear();
+            pending_stage = None;
+            stage = None;
+            last_rcpt = None;
+            i += 1;
+            continue;
+        }
+        if let Some((code, who)) = status_mode.then(|| sendmail_status(l)).flatten() {
+            match who {
+                Some(addr) => {
+                    let (mut block, st) = match keyed.iter().position(|(a, _)| *a == addr) {
+                        Some(k) => (keyed.remove(k).1, Some(Stage::Rcpt)),
+                        None => (std::mem::take(&mut pending), pending_stage.take()),
+                    };
+                    block.push(i);
+                    // "250 <a@example.net>... Sent" is a success, not a failure.
+                    if code >= 400 {
+                        out.push((
+                            TextRcpt {
+                                addr: Some(addr),
+                                lines: block,
+                            },
+                            st,
+                        ));
+                    }
+                }
+                None => pending.push(i),
+            }
+            i += 1;
+            continue;
+        }
         if let Some(c) = cmd.captures(l) {
             let verb = c[1].to_ascii_lowercase();
             stage = Some(match verb.as_str() {
@@ -298,7 +473,15 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
                     }
                 }
             }
-            if code >= 400 {
+            if code >= 400 && status_mode {
+                match (stage, &last_rcpt) {
+                    (Some(Stage::Rcpt), Some(a)) => keyed.push((a.clone(), block)),
+                    _ => {
+                        pending.extend(block);
+                        pending_stage = stage;
+                    }
+                }
+            } else if code >= 400 {
                 let mentioned = inner
                     .captures(&c[3])
                     .map(|m| m[1].to_ascii_lowercase())
@@ -329,6 +512,16 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
             continue;
         }
         i += 1;
+    }
+    // Replies to a RCPT whose recipient has no verdict line of its own.
+    for (a, block) in keyed {
+        out.push((
+            TextRcpt {
+                addr: Some(a),
+                lines: block,
+            },
+            Some(Stage::Rcpt),
+        ));
     }
     out
 }
@@ -454,6 +647,26 @@ pub(crate) fn without_boilerplate(lower: &str) -> String {
         }
     }
     out
+}
+
+/// A Sendmail verdict line: `554 <a@example.net>... text` (the recipient) or
+/// `550 example.net (smtp)... text` (a host, no recipient).
+fn sendmail_status(line: &str) -> Option<(u16, Option<String>)> {
+    static RCPT: OnceLock<Regex> = OnceLock::new();
+    static HOST: OnceLock<Regex> = OnceLock::new();
+    let rcpt = re(
+        &RCPT,
+        &format!(r"^\s*([245]\d\d)\s+<?({ADDR})>?\.\.\.\s*\S"),
+    );
+    let host = re(
+        &HOST,
+        r"^\s*([245]\d\d)\s+[A-Za-z0-9][\w.\-]*\s+\([\w\-]+\)\.\.\.\s*\S",
+    );
+    if let Some(c) = rcpt.captures(line) {
+        return Some((c[1].parse().ok()?, Some(c[2].to_ascii_lowercase())));
+    }
+    let c = host.captures(line)?;
+    Some((c[1].parse().ok()?, None))
 }
 
 /// Remote MTA named in the text describing a failure.

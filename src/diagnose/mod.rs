@@ -685,6 +685,20 @@ fn diagnose_message(
         && (from_daemon || subject_bounce)
         && (body_bounce || ex.header("x-failed-recipients").is_some())
     {
+        // A notice wrapped around the bounce it relays (a gateway forwarding
+        // the DSN it received): the attached bounce says more than the wrapper.
+        if depth < 2 {
+            for (att, at_line) in &ex.attached {
+                let inner_norm = parse::normalise(att);
+                let at = if *at_line > 0 { *at_line } else { first_line };
+                let inner = diagnose_message(&inner_norm, at, raw, kb, depth + 1);
+                if inner.kind == MessageKind::Bounce
+                    && inner.recipients.iter().any(|r| r.diagnostic.is_some())
+                {
+                    return inner;
+                }
+            }
+        }
         let mut named: Vec<String> = ex
             .header("x-failed-recipients")
             .map(|v| v.split(',').filter_map(first_address).collect())
@@ -713,9 +727,10 @@ fn diagnose_message(
     if drafts.is_empty() {
         // Not a bounce itself: maybe a bounce forwarded as an attachment.
         if depth < 2 {
-            for att in &ex.attached {
+            for (att, at_line) in &ex.attached {
                 let inner_norm = parse::normalise(att);
-                let inner = diagnose_message(&inner_norm, first_line, raw, kb, depth + 1);
+                let at = if *at_line > 0 { *at_line } else { first_line };
+                let inner = diagnose_message(&inner_norm, at, raw, kb, depth + 1);
                 if inner.kind != MessageKind::NotBounce {
                     return inner;
                 }
@@ -860,19 +875,37 @@ fn draft_from_lines(
 ) -> Draft {
     let mut text = String::new();
     let mut evidence = Vec::new();
-    for &i in &r.lines {
-        let l = &h[i];
-        let mut t = l.text.trim().to_string();
-        // Drop the leading address so the diagnostic starts with the reason.
-        if let Some(a) = &r.addr {
+    // Lines that only introduce the text ("because:") say nothing once the
+    // text itself is there.
+    let substantive = |t: &str| {
+        let rule = t.chars().all(|c| "-=*_#~. ".contains(c));
+        let short_lead_in = formats::is_lead_in(t) && t.split_whitespace().count() <= 4;
+        !rule && !short_lead_in
+    };
+    // Drop the address line itself so the diagnostic starts with the reason.
+    let cleaned: Vec<String> = r
+        .lines
+        .iter()
+        .map(|&i| {
+            let t = h[i].text.trim();
             let low = t.to_ascii_lowercase();
-            if low
+            let bare = low
+                .trim_start_matches(['*', '-', '\u{2022}', ' '])
                 .trim_matches(|c| c == '<' || c == '>' || c == ':')
-                .trim()
-                == a.as_str()
-            {
-                t.clear();
+                .trim();
+            if r.addr.as_deref() == Some(bare) {
+                String::new()
+            } else {
+                t.to_string()
             }
+        })
+        .collect();
+    let has_text = cleaned.iter().any(|t| substantive(t));
+    for (&i, cleaned) in r.lines.iter().zip(cleaned) {
+        let l = &h[i];
+        let mut t = cleaned;
+        if has_text && !substantive(&t) {
+            t.clear();
         }
         if !t.is_empty() {
             if !text.is_empty() {
@@ -1188,7 +1221,11 @@ fn generic_text(human: &[Vec<HumanLine>], loc: &Locator<'_>) -> Option<Draft> {
         })
         .take(12)
         .collect();
-    if picked.is_empty() {
+    // No line says why: show where the text starts, but state no reason —
+    // a boilerplate sentence ("could not be delivered to one or more
+    // recipients") is not a diagnostic.
+    let vague = picked.is_empty();
+    if vague {
         picked = body.into_iter().take(6).collect();
     }
     if picked.is_empty() {
@@ -1209,7 +1246,7 @@ fn generic_text(human: &[Vec<HumanLine>], loc: &Locator<'_>) -> Option<Draft> {
             .collect(),
         remote_mta: formats::remote_mta(&text),
         stage: classify::find_stage(&lower),
-        diagnostic: text,
+        diagnostic: if vague { String::new() } else { text },
         ..Draft::default()
     })
 }

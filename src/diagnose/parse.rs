@@ -149,8 +149,10 @@ pub(crate) struct Extracted {
     pub report_type: Option<String>,
     /// Text pieces in message order.
     pub segments: Vec<Segment>,
-    /// Original message found attached (for forwarded bounces as attachment).
-    pub attached: Vec<Vec<u8>>,
+    /// Original message found attached (for forwarded bounces as attachment),
+    /// with the input line where its copy starts (exact when the attachment
+    /// is stored verbatim; the part's first line when it had to be decoded).
+    pub attached: Vec<(Vec<u8>, usize)>,
 }
 
 impl Extracted {
@@ -239,7 +241,15 @@ pub(crate) fn extract(msg: &[u8], first_line: usize) -> Extracted {
     }
     let to_line = |off: u32| first_line + lines.line(off as usize).saturating_sub(1);
     let mut seen = 0usize;
-    walk(&message, 0, &mut ex, &mut seen, &to_line, true);
+    let whole_msg = msg.as_ptr_range();
+    // Line of a byte slice that lies inside `msg` (None for decoded copies).
+    let line_of = |b: &[u8]| {
+        let p = b.as_ptr();
+        whole_msg
+            .contains(&p)
+            .then(|| to_line((p as usize - whole_msg.start as usize) as u32))
+    };
+    walk(&message, 0, &mut ex, &mut seen, &to_line, &line_of, true);
     // Header-only input (e.g. pasted DSN fields) has no body: scan the headers.
     if ex.segments.iter().all(|s| s.text.trim().is_empty()) {
         ex.segments.clear();
@@ -254,6 +264,7 @@ fn walk(
     ex: &mut Extracted,
     seen: &mut usize,
     to_line: &dyn Fn(u32) -> usize,
+    line_of: &dyn Fn(&[u8]) -> Option<usize>,
     top: bool,
 ) {
     for part in message.parts.iter() {
@@ -297,7 +308,9 @@ fn walk(
                 }
                 ex.segments.push(seg(SegKind::Original, hdr));
                 if depth + 1 < MAX_DEPTH && ex.attached.len() < 4 {
-                    ex.attached.push(inner.raw_message().to_vec());
+                    let raw = inner.raw_message();
+                    let line = line_of(raw).unwrap_or(start);
+                    ex.attached.push((raw.to_vec(), line));
                 }
             }
             PartType::Text(t) | PartType::Html(t) => {
