@@ -74,11 +74,15 @@ pub fn find_stage(text_lower: &str) -> Option<Stage> {
           | after\ (?:the\ )?(?P<b>rcpt|mail|end\ of\ data|data|helo|ehlo|initial\ connection|sending\ data|pipelined|quit)
           | >>>\s*(?P<c>rcpt|mail|data|helo|ehlo|\.)
           | did\ not\ like\ our\ (?P<d>rcpt|mail|final\ data|data|helo|ehlo)
-          | (?P<e>does\ not\ like\ recipient|but\ sender\ was\ rejected|but\ my\ name\ was\ rejected|failed\ on\ data\ command|failed\ after\ i\ sent\ the\ message|connected\ but\ greeting\ failed)
+          | (?P<e>does\ not\ like\ recipient|but\ sender\ was\ rejected|but\ my\ name\ was\ rejected|failed\ on\ data\ command|failed\ after\ i\ sent\ the\ message|but\ greeting\ failed)
           | \[(?P<f>rcpt_to|mail_from|data|connect|helo)\]
           | while\ (?:sending|performing)\ (?P<g>rcpt|mail|data|helo|ehlo)
           | (?P<h>sent\ <<<\ rcpt|sent\ <<<\ mail)
           | \bsmtp:(?P<i>rcpt|mail|data|helo|ehlo|connect)\b
+          | most\ progress\ was\ (?P<j>rcpt|mail|data|helo|ehlo)
+          | \b(?P<k>rcpt|mail|data)(?:\ to|\ from)?\ command\b
+          | (?P<l>additional\ rcpt\ to\ generated|unknown\ recipient\ or\ mailbox\ unavailable\ ->|for\ text\ command|refused\ to\ talk\ to\ me)
+          | \((?P<m>helo|ehlo|mail|rcpt|data)\)
             ",
         )
         .expect("regex")
@@ -91,20 +95,27 @@ pub fn find_stage(text_lower: &str) -> Option<Stage> {
         _ => {}
     }
     let c = re.captures(text_lower)?;
-    let word = ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
-        .iter()
-        .find_map(|n| c.name(n))?
-        .as_str();
+    let word = [
+        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
+    ]
+    .iter()
+    .find_map(|n| c.name(n))?
+    .as_str();
     Some(if word.contains("rcpt") || word.contains("recipient") {
         Stage::Rcpt
     } else if word.starts_with("mail") || word.contains("sender was rejected") {
         Stage::Mail
-    } else if word.contains("data") || word == "." || word.contains("sent the message") {
+    } else if word.contains("data")
+        || word == "."
+        || word.contains("sent the message")
+        || word.contains("text command")
+    {
         Stage::Data
     } else if word.contains("helo")
         || word.contains("ehlo")
         || word.contains("lhlo")
         || word.contains("my name")
+        || word.contains("talk to me")
     {
         Stage::Helo
     } else if word.contains("connect") || word.contains("initial") || word.contains("greeting") {
@@ -905,7 +916,8 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "content presents a potential",
             "header error",
             "policy reasons",
-            "policy violation",
+            "local policy violation",
+            "policy violation detected",
             "local policy",
             "organization policy",
             "organizational settings",
@@ -1641,6 +1653,48 @@ mod tests {
         assert_eq!(classify(&godaddy), Reason::SpamDetected);
         assert!(involves("mx.cox.net", &["cox.net"]));
         assert!(!involves("mx.notcox.net", &["cox.net"]));
+    }
+
+    #[test]
+    fn layout_stage_phrases() {
+        let cases: &[(&str, Stage)] = &[
+            (
+                "connected to 192.0.2.1 but greeting failed.",
+                Stage::Connect,
+            ),
+            (
+                "sorry, no smtp connection got far enough; most progress was rcpt to",
+                Stage::Rcpt,
+            ),
+            (
+                "smtp error: rcpt command failed: 550 no such user",
+                Stage::Rcpt,
+            ),
+            (
+                "additional rcpt to generated following response: 550 no such user",
+                Stage::Rcpt,
+            ),
+            (
+                "unknown recipient or mailbox unavailable -> a@example.org",
+                Stage::Rcpt,
+            ),
+            (
+                "smtp error from remote server for text command, host: mx.example.org",
+                Stage::Data,
+            ),
+            (
+                "host mx.example.org[192.0.2.1] refused to talk to me: 554 go away",
+                Stage::Helo,
+            ),
+            (
+                "smtp server <192.0.2.1> refused to accept your message (data)",
+                Stage::Data,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(find_stage(text), Some(*want), "{text}");
+        }
+        assert_eq!(find_stage("please email command line users"), None);
     }
 
     #[test]
