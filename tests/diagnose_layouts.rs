@@ -155,6 +155,52 @@ fn forwarded_with_original_message_separator() {
 }
 
 #[test]
+fn mail_log_lines() {
+    // What a postmaster copies from the log: Postfix delivery and smtpd
+    // reject lines, an Exim failure. Each is a recipient with its evidence.
+    let name = "mail-log-lines.txt";
+    let m = one(name);
+    assert_eq!(m.kind, MessageKind::Bounce);
+    let got: Vec<_> = m
+        .recipients
+        .iter()
+        .map(|r| {
+            (
+                r.recipient.clone().unwrap_or_default(),
+                r.action.clone().unwrap_or_default(),
+                r.status.clone().unwrap_or_default(),
+                r.reason,
+            )
+        })
+        .collect();
+    let want = [
+        ("bob@example.net", "failed", "5.1.1", Reason::UserUnknown),
+        ("erin@example.org", "failed", "5.7.1", Reason::Blocked),
+        ("frank@example.net", "failed", "5.7.1", Reason::SpamDetected),
+    ];
+    for (addr, action, status, reason) in want {
+        assert!(
+            got.iter().any(|g| g
+                == &(
+                    addr.to_string(),
+                    action.to_string(),
+                    status.to_string(),
+                    reason
+                )),
+            "{addr}: {got:#?}"
+        );
+    }
+    let dave = m
+        .recipients
+        .iter()
+        .find(|r| r.recipient.as_deref() == Some("dave@example.org"))
+        .expect("deferred recipient");
+    assert_eq!(dave.action.as_deref(), Some("delayed"));
+    assert!(!dave.hard);
+    assert_evidence_is_real(name, &m);
+}
+
+#[test]
 fn forwarded_quoted_bounce() {
     let m = one("forwarded-quoted.eml");
     assert_eq!(m.kind, MessageKind::Bounce);

@@ -5,6 +5,7 @@ pub mod actor;
 pub mod classify;
 mod dsn;
 mod formats;
+mod logs;
 pub mod outcome;
 mod parse;
 
@@ -497,6 +498,27 @@ fn diagnose_message(
     let mut text_rcpts: Vec<(Draft, bool)> = Vec::new();
     for h in &human {
         let lines: Vec<String> = h.iter().map(|l| l.text.clone()).collect();
+        // Lines copied from a mail server's log carry their own verdicts.
+        let logged = logs::scan(&lines);
+        if !logged.is_empty() {
+            for r in logged {
+                let l = &h[r.line];
+                let d = Draft {
+                    stage: r
+                        .stage
+                        .or_else(|| classify::find_stage(&r.text.to_ascii_lowercase())),
+                    addr: r.addr,
+                    action: Some(r.action.to_string()),
+                    status: r.status,
+                    diagnostic: squash(&r.text),
+                    remote_mta: r.remote_mta,
+                    evidence: vec![loc.find(l.seg, l.idx, &l.text)],
+                    ..Draft::default()
+                };
+                merge_text(&mut text_rcpts, d, true);
+            }
+            continue;
+        }
         let mut covered: Vec<usize> = Vec::new();
         for r in formats::scan(&lines, bounce_to.as_deref()) {
             let d = draft_from_lines(&r, h, &loc, None);
