@@ -59,14 +59,18 @@ fn keyed(line: &str, idx: usize) -> Option<LogRcpt> {
     static STATUS: OnceLock<Regex> = OnceLock::new();
     static STAT: OnceLock<Regex> = OnceLock::new();
     static RELAY: OnceLock<Regex> = OnceLock::new();
-    let to = re(&TO, r"(?i)\bto=<([^<>\s]+@[^<>\s]+)>");
+    // Sendmail writes the address without brackets in some set-ups.
+    let to = re(&TO, r"(?i)\bto=<?([^<>\s,]+@[^<>\s,]+)>?(?:,|\s|$)");
     let addr = to.captures(line)?[1].to_ascii_lowercase();
     let status = re(&DSN, r"\bdsn=([245]\.\d{1,3}\.\d{1,3})\b")
         .captures(line)
         .map(|c| c[1].to_string());
     // Postfix: status=bounced (text); Sendmail: stat=text to the end.
-    let (verdict, text) = if let Some(c) =
-        re(&STATUS, r"\bstatus=([a-z]+)(?:,[^(]*)?(?: \((.*)\))?\s*$").captures(line)
+    let (verdict, text) = if let Some(c) = re(
+        &STATUS,
+        r"(?i)\bstatus=([a-z]+)(?:,[^(]*)?(?: \((.*)\))?\s*$",
+    )
+    .captures(line)
     {
         (
             c[1].to_ascii_lowercase(),
@@ -87,7 +91,8 @@ fn keyed(line: &str, idx: usize) -> Option<LogRcpt> {
     };
     let action = match verdict.as_str() {
         "bounced" | "expired" | "undeliverable" => "failed",
-        "deferred" => "delayed",
+        // soft_bounce=yes turns bounces into deferrals.
+        "deferred" | "softbounce" => "delayed",
         // sent, delivered, deliverable, …: nothing failed.
         _ => return None,
     };
@@ -157,7 +162,7 @@ fn exim(line: &str, idx: usize) -> Option<LogRcpt> {
     let host = re(&HOST, r"\bH=(\S+)");
     if let Some(c) = re(
         &DELIVERY,
-        r"(?:^|\s)[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4} (\*\*|==) ([^\s:<>]+@[^\s:<>]+)(.*)$",
+        r"(?:^|\s[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4} )(\*\*|==) <?([^\s:<>]+@[^\s:<>]+)>?(.*)$",
     )
     .captures(line)
     {
@@ -252,9 +257,9 @@ pub(crate) fn scan<T: AsRef<str>>(lines: &[T]) -> Vec<LogRcpt> {
         }
         let hit = if line.contains("reject: ") {
             postfix_reject(line, idx)
-        } else if line.contains("to=<") {
+        } else if line.contains(" to=") && (line.contains("status=") || line.contains("stat=")) {
             keyed(line, idx)
-        } else if line.contains(" ** ") || line.contains(" == ") || line.contains("rejected ") {
+        } else if line.contains("** ") || line.contains("== ") || line.contains("rejected ") {
             exim(line, idx)
         } else if line.contains("delivery ") {
             qmail(line, idx, &mut deliveries)
@@ -359,6 +364,29 @@ mod tests {
             r.text,
             "192.0.2.1 does not like recipient. Remote host said: 550 5.1.1 <bob@example.net>... User unknown Giving up on 192.0.2.1."
         );
+    }
+
+    #[test]
+    fn partial_and_variant_lines() {
+        let lines = [
+            "** bob@example.net R=dnslookup T=remote_smtp: retry timeout exceeded",
+            "sm-mta[1]: 0AN1: to=carol@example.com, delay=5+00:00:00, mailer=esmtp, dsn=4.4.7, stat=Deferred: Connection timed out with mx.example.com.",
+            "postfix/smtp[1]: 4F: to=<dave@example.org>, relay=none, delay=1, dsn=4.4.1, status=SOFTBOUNCE (connect to mx.example.org[203.0.113.9]:25: Connection refused)",
+        ];
+        let found = scan(&lines);
+        let got: Vec<_> = found
+            .iter()
+            .map(|r| (r.addr.as_deref().unwrap_or(""), r.action))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("bob@example.net", "failed"),
+                ("carol@example.com", "delayed"),
+                ("dave@example.org", "delayed")
+            ]
+        );
+        assert_eq!(found[0].text, "retry timeout exceeded");
     }
 
     #[test]

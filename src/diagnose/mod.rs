@@ -534,21 +534,6 @@ fn diagnose_message(
             let d = draft_from_lines(&r, h, &loc, stage);
             merge_text(&mut text_rcpts, d, true);
         }
-        for lr in formats::log_lines(&lines) {
-            let l = &h[lr.line];
-            let lower = lr.text.to_ascii_lowercase();
-            let d = Draft {
-                addr: Some(lr.addr),
-                action: Some(lr.action.to_string()),
-                status: lr.status,
-                remote_mta: formats::remote_mta(&lr.text),
-                stage: classify::find_stage(&lower),
-                diagnostic: squash(&lr.text),
-                evidence: vec![loc.find(l.seg, l.idx, &l.text)],
-                ..Draft::default()
-            };
-            merge_text(&mut text_rcpts, d, true);
-        }
     }
     attach_orphan_error(&mut text_rcpts);
 
