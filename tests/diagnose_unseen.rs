@@ -322,6 +322,48 @@ fn table() -> Vec<(&'static str, Vec<Want>)> {
             "postfix-rspamd-1.eml",
             vec![w("rosa@example.net", SpamDetected, P, false)],
         ),
+        (
+            "gmx-3.eml",
+            vec![w("lars@example.co.jp", Expired, None, false)],
+        ),
+        (
+            "interscan-2.eml",
+            vec![w("mika@example.co.jp", UserUnknown, P, true)],
+        ),
+        (
+            "yahoo-3.eml",
+            vec![w("trudy@example.org", MailboxFull, P, false)],
+        ),
+        (
+            "yahoo-4.eml",
+            vec![w("no-such-user@yahoo.example", UserUnknown, P, true)],
+        ),
+        (
+            "opensmtpd-4.eml",
+            vec![
+                w("uri@example.jp", MailboxFull, P, false),
+                w("vick@example.jp", UserUnknown, P, true),
+            ],
+        ),
+        (
+            "qmail-8.eml",
+            vec![
+                w("wally@example.net", HostUnknown, P, true),
+                w("xiu@example.com", UserUnknown, P, true),
+            ],
+        ),
+        (
+            "aol-2.eml",
+            vec![w("yara@example.net", MailboxFull, P, false)],
+        ),
+        (
+            "messagelabs-2.eml",
+            vec![w("zeno@example.net", SecurityError, P, false)],
+        ),
+        (
+            "mailru-3.eml",
+            vec![w("nikita@inbox.example", UserUnknown, P, true)],
+        ),
     ]
 }
 

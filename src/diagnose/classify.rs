@@ -181,6 +181,18 @@ const VENDOR_RULES: &[(Reason, &[&str])] = &[
             "user not listed in public name & address book",
         ],
     ),
+    // qmail-remote when the domain has neither MX nor address records
+    // ("... (#5.4.4)"): the domain cannot be routed.
+    (
+        Reason::HostUnknown,
+        &["couldn't find a mail exchanger or ip address"],
+    ),
+    // MessageLabs (Symantec Email Security.cloud) asking a client to log in
+    // before it relays: an authentication problem, not a relaying policy.
+    (
+        Reason::SecurityError,
+        &["please turn on smtp authentication"],
+    ),
     // Exchange 2000/2003 diagnostic codes.
     (Reason::Filtered, &["(000c0595)"]),
     (Reason::NetworkError, &["(00120270)"]),

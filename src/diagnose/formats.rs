@@ -364,7 +364,9 @@ fn heading_above(lines: &[String], first: usize) -> Vec<usize> {
 }
 
 /// Parse an SMTP dialogue (Sendmail transcripts, pasted sessions, a single
-/// reply line): each error reply is tied to the command it answered.
+/// reply line, session logs; translated InterScan transcripts label the
+/// `>>>`/`<<<` markers with a word such as 送信): each error reply is tied to
+/// the command it answered.
 pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::classify::Stage>)> {
     use super::classify::Stage;
     static CMD: OnceLock<Regex> = OnceLock::new();
@@ -373,12 +375,12 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
     let cmd = re(
         &CMD,
         &format!(
-            r"(?i)^\s*(?:>>>|sent\s*<<<|c:|-->|->|client:|in:)?\s*(helo|ehlo|lhlo|mail from|rcpt to|data|bdat|quit|starttls|auth)\b:?\s*<?({ADDR})?"
+            r"(?i)^\s*(?:>>>|sent\s*<<<|c:|-->|->|client:|in:|[^\x00-\x7f]{{1,8}}\s*>>>)?\s*(helo|ehlo|lhlo|mail from|rcpt to|data|bdat|quit|starttls|auth)\b:?\s*<?({ADDR})?"
         ),
     );
     let reply = re(
         &REPLY,
-        r"(?i)^\s*(?:<<<|received\s*>>>|s:|<--|<-|server:|out:)?\s*([245][0-5]\d)([ \-]|$)(.*)$",
+        r"(?i)^\s*(?:<<<|received\s*>>>|s:|<--|<-|server:|out:|[^\x00-\x7f]{1,8}\s*<<<)?\s*([245][0-5]\d)([ \-]|$)(.*)$",
     );
     let inner = re(&INNER, &format!(r"<({ADDR})>"));
     let limit = original_start(lines).unwrap_or(lines.len());
