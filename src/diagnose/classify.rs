@@ -179,6 +179,9 @@ const VENDOR_RULES: &[(Reason, &[&str])] = &[
             "sorry, no mailbox here by that name",
             // Lotus Notes / Domino.
             "user not listed in public name & address book",
+            "not listed in domino directory",
+            // Trend Micro InterScan.
+            "please check if address is correct",
         ],
     ),
     // qmail-remote when the domain has neither MX nor address records
@@ -347,6 +350,13 @@ fn provider_code(text: &str) -> Option<Reason> {
     None
 }
 
+/// IMail's report that its retries ran out.
+fn imail_gave_up(text: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"\bdelivery failed \d+ attempts").expect("regex"));
+    re.is_match(text)
+}
+
 /// The session state Gmail names in "... (state 14).".
 fn gmail_state(text: &str) -> Option<u32> {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -380,6 +390,10 @@ fn vendor_reason(f: &Facts<'_>) -> Option<Reason> {
     // Ipswitch IMail puts the verdict first: "Unknown user: a@b".
     if f.text.starts_with("unknown user: ") {
         return Some(Reason::UserUnknown);
+    }
+    // IMail gives up after its retry count: "Delivery failed 20 attempts".
+    if imail_gave_up(f.text) {
+        return Some(Reason::Expired);
     }
     // Gmail's older bounces end the quoted reply with "(state N)", the
     // session state in which it was refused; some states decide the reason.
@@ -1199,6 +1213,12 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "queue.expired",
             "giving up on",
             "could not be delivered for",
+            "could not deliver for the last",
+            "could not find a gateway for",
+            "failed to deliver to domain ",
+            "it has not been collected after",
+            "message expired after sitting in queue",
+            "retry time not reached for any host after a long failure period",
             "was not reachable within",
             "unable to deliver message after multiple retries",
             "have been failing for a long time",
@@ -1348,10 +1368,12 @@ pub fn reason_for_status(status: &str) -> Option<Reason> {
 
 /// Generic codes that say nothing beyond the class.
 fn is_generic_status(status: &str) -> bool {
+    // A temporary "other network or routing status" (4.4.0) says only that
+    // delivery is still being tried.
     matches!(
         &status[1..],
         ".0.0" | ".0.1" | ".5.0" | ".5.1" | ".3.0" | ".0.900"
-    )
+    ) || status == "4.4.0"
 }
 
 /// The first text rule that matches, and the matched fragment.
@@ -1821,6 +1843,35 @@ mod tests {
             ..Facts::default()
         };
         assert_eq!(classify(&unix), Reason::MailerError);
+    }
+
+    #[test]
+    fn retries_ran_out() {
+        for text in [
+            "delivery failed 20 attempts: a@example.org",
+            "could not deliver for the last 432000 seconds. giving up.",
+            "routing: could not find a gateway for a@example.org",
+        ] {
+            let f = Facts {
+                text,
+                ..Facts::default()
+            };
+            assert_eq!(classify(&f), Reason::Expired, "{text}");
+        }
+        // A delayed message with only the catch-all network status is still
+        // being retried; the permanent 5.4.0 stays a network error.
+        let delayed = Facts {
+            status: Some("4.4.0"),
+            action: Some("delayed"),
+            ..Facts::default()
+        };
+        assert_eq!(classify(&delayed), Reason::Expired);
+        let failed = Facts {
+            status: Some("5.4.0"),
+            action: Some("failed"),
+            ..Facts::default()
+        };
+        assert_eq!(classify(&failed), Reason::NetworkError);
     }
 
     #[test]
