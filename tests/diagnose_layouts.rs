@@ -510,3 +510,77 @@ fn failure_text_in_paragraph_after_intro() {
         "{d}"
     );
 }
+
+#[test]
+fn mailing_list_notice() {
+    let m = one("list-notice.eml");
+    let d = only_diagnostic("list-notice.eml", &m);
+    assert_eq!(
+        m.recipients[0].recipient.as_deref(),
+        Some("lunch@lists.example.org")
+    );
+    assert!(
+        d.starts_with("You are not a member of this mailing list"),
+        "{d}"
+    );
+}
+
+#[test]
+fn sns_envelope_with_ses_bounce() {
+    let m = one("sns-envelope.txt");
+    only_diagnostic("sns-envelope.txt", &m);
+    let r = &m.recipients[0];
+    assert_eq!(r.recipient.as_deref(), Some("kim@example.net"));
+    assert_eq!(r.status.as_deref(), Some("5.1.1"));
+    assert_eq!(r.reason, Reason::UserUnknown);
+}
+
+#[test]
+fn recipient_that_is_not_an_address() {
+    let m = one("file-recipient.eml");
+    let d = only_diagnostic("file-recipient.eml", &m);
+    assert_eq!(
+        m.recipients[0].recipient.as_deref(),
+        Some("/var/mail/spool/example.org/lee")
+    );
+    assert!(d.contains("mailbox is full"), "{d}");
+    assert_eq!(m.recipients[0].reason, Reason::MailboxFull);
+}
+
+#[test]
+fn status_comment_is_the_text_when_no_diagnostic_code() {
+    let m = one("status-comment.eml");
+    let d = only_diagnostic("status-comment.eml", &m);
+    assert_eq!(d, "example.net: host name lookup failure");
+    assert_eq!(m.recipients[0].status.as_deref(), Some("4.0.0"));
+}
+
+#[test]
+fn mbox_without_blank_line_before_from() {
+    let v = run("mbox-no-blank.mbox");
+    assert_eq!(v.len(), 2, "{v:?}");
+    assert_eq!(
+        v[0].recipients[0].recipient.as_deref(),
+        Some("ned@example.net")
+    );
+    assert_eq!(
+        v[1].recipients[0].recipient.as_deref(),
+        Some("olga@example.net")
+    );
+    assert_eq!(v[1].recipients[0].status.as_deref(), Some("5.2.2"));
+    for m in &v {
+        assert_evidence_is_real("mbox-no-blank.mbox", m);
+    }
+}
+
+#[test]
+fn apple_unsubscribe_is_feedback() {
+    let m = one("apple-unsubscribe.eml");
+    assert_eq!(m.kind, MessageKind::Feedback);
+    assert_eq!(m.recipients.len(), 1);
+    assert_eq!(
+        m.recipients[0].recipient.as_deref(),
+        Some("pat@example.net")
+    );
+    assert_evidence_is_real("apple-unsubscribe.eml", &m);
+}

@@ -18,6 +18,9 @@ pub(crate) struct DsnRecipient {
     pub original_recipient: Option<(String, usize)>,
     pub action: Option<(String, usize)>,
     pub status: Option<(String, usize)>,
+    /// Text after the code in the Status field (`4.0.0 (host name lookup
+    /// failure)`), when it says more than the code's class.
+    pub status_text: Option<String>,
     pub remote_mta: Option<(String, usize)>,
     /// Diagnostic-Code type (`smtp`, `x-unix`, `x-postfix`) and text.
     pub diag_type: Option<String>,
@@ -192,7 +195,9 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
             }
             "status" => {
                 if let Some(code) = super::classify::find_enhanced(&val) {
-                    cur.get_or_insert_with(DsnRecipient::default).status = Some((code, f.line));
+                    let r = cur.get_or_insert_with(DsnRecipient::default);
+                    r.status_text = status_comment(&val, &code);
+                    r.status = Some((code, f.line));
                 }
             }
             "remote-mta" => {
@@ -218,12 +223,38 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
     msg
 }
 
+/// The comment after the code of a Status field, unless it only names the
+/// code's class or its RFC 3463 "other or undefined" subject.
+fn status_comment(val: &str, code: &str) -> Option<String> {
+    let rest = val.split_once(code)?.1;
+    let t = rest
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim();
+    let low = t.to_ascii_lowercase();
+    let generic = low.is_empty()
+        || low.starts_with("other or undefined")
+        || matches!(
+            low.as_str(),
+            "permanent failure"
+                | "permanent error"
+                | "temporary failure"
+                | "temporary error"
+                | "transient failure"
+                | "persistent transient failure"
+                | "success"
+        );
+    (!generic && t.chars().any(|c| c.is_ascii_alphabetic())).then(|| t.to_string())
+}
+
 fn merge(into: &mut DsnRecipient, from: DsnRecipient) {
     if into.action.is_none() {
         into.action = from.action;
     }
     if into.status.is_none() {
         into.status = from.status;
+        into.status_text = from.status_text;
     }
     if into.remote_mta.is_none() {
         into.remote_mta = from.remote_mta;

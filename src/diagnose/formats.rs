@@ -27,7 +27,7 @@ fn is_original_marker(line: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &R,
-        r"(?i)^[\s\-=*#_>]*(?:this is a copy of (?:the|your) message|below this line is a copy of the message|original message follows|unsent message (?:below|follows)|original message headers|message headers follow|returned message|the original message (?:is|headers)|headers of (?:the|your) original message|copy of (?:the|your) original message|text of the original message|original message:|-+ ?original message ?-+|the header of the original message|content-type: message/rfc822|your message (?:reads|headers)|included is a copy of|a copy of the original message|forwarded message follows|message text follows|the first \d+ lines of your message|bounced e-?mail:|----- original message -----|original email follows)",
+        r"(?i)^[\s\-=*#_>]*(?:this is a copy of (?:the|your) message|below this line is a copy of the message|original message follows|unsent message (?:below|follows)|original message headers|message headers follow|returned message|the original message (?:is|headers)|headers of (?:the|your) original message|copy of (?:the|your) original message|text of the original message|original message:|-+ ?original message ?-+|the header of the original message|content-type: message/rfc822|your message (?:reads|headers)|included is a copy of|a copy of the original message|forwarded message follows|message text follows|the first \d+ lines of your message|bounced e-?mail:|----- original message -----|original email follows|original mail as follows)",
     );
     r.is_match(line)
 }
@@ -333,6 +333,54 @@ pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
             }
             out[0].lines.sort_unstable();
             out[0].lines.dedup();
+        }
+    }
+    out
+}
+
+/// The line naming `needle` (a recipient as a DSN states it) and the lines
+/// that follow it up to a blank line: that recipient's text.
+pub(crate) fn block_naming(lines: &[String], needle: &str) -> Option<TextRcpt> {
+    let limit = original_start(lines).unwrap_or(lines.len());
+    let needle = needle.to_ascii_lowercase();
+    let at = (0..limit)
+        .find(|&i| !is_header_like(&lines[i]) && lines[i].to_ascii_lowercase().contains(&needle))?;
+    let block: Vec<usize> = (at..limit)
+        .take_while(|&i| !lines[i].trim().is_empty())
+        .take(12)
+        .collect();
+    Some(TextRcpt {
+        addr: Some(needle),
+        lines: block,
+    })
+}
+
+/// Error notices of mailing-list managers: each sentence that ends with the
+/// list address in angle brackets (`You are not a member of this mailing list
+/// <list@example.org>.`) is one failure, with the rest of its paragraph.
+pub(crate) fn list_notice(lines: &[String]) -> Vec<TextRcpt> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(&R, &format!(r"<({ADDR})>\.?\s*$"));
+    let limit = original_start(lines).unwrap_or(lines.len());
+    let mut out: Vec<TextRcpt> = Vec::new();
+    let mut i = 0;
+    while i < limit {
+        let Some(c) = r.captures(&lines[i]).filter(|_| !is_header_like(&lines[i])) else {
+            i += 1;
+            continue;
+        };
+        let addr = c[1].to_ascii_lowercase();
+        let mut block = vec![i];
+        i += 1;
+        while i < limit && !lines[i].trim().is_empty() && !r.is_match(&lines[i]) {
+            block.push(i);
+            i += 1;
+        }
+        if !out.iter().any(|o| o.addr.as_deref() == Some(addr.as_str())) {
+            out.push(TextRcpt {
+                addr: Some(addr),
+                lines: block,
+            });
         }
     }
     out

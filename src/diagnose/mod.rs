@@ -433,8 +433,14 @@ fn diagnose_message(
         .segments
         .iter()
         .position(|s| s.kind == parse::SegKind::Feedback);
+    // Apple Mail's "Unsubscribe" button mails the list with this header: a
+    // request to be removed, i.e. feedback about the mail, not an auto-reply.
+    let unsubscribe = ex
+        .header("x-apple-unsubscribe")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     let is_feedback = ex.report_type.as_deref() == Some("feedback-report")
         || feedback_seg.is_some()
+        || unsubscribe
         || (human_lower.contains("feedback-type:") && human_lower.contains("user-agent:"));
     if is_feedback {
         let mut recips = Vec::new();
@@ -455,6 +461,22 @@ fn diagnose_message(
                     push_ip(&mut prefill.ips, ip);
                 }
             }
+        }
+        if recips.is_empty() && unsubscribe {
+            // The one asking to be removed is the recipient the list mailed.
+            let ev = raw
+                .iter()
+                .enumerate()
+                .skip(first_line.saturating_sub(1))
+                .take(300)
+                .find(|(_, l)| l.to_ascii_lowercase().starts_with("x-apple-unsubscribe:"))
+                .map(|(n, l)| Evidence {
+                    line: n + 1,
+                    text: clip(&sanitize(l.trim_end())),
+                })
+                .into_iter()
+                .collect();
+            recips.push(feedback_recipient(first_address(&from), ev));
         }
         if recips.is_empty() {
             let to = original_header(&ex, "to").and_then(|v| first_address(&v));
@@ -582,6 +604,10 @@ fn diagnose_message(
             if let Some((text, l)) = &r.diagnostic {
                 d.diagnostic = squash(text);
                 ev(*l);
+            } else if let (Some(text), Some((_, l))) = (&r.status_text, &r.status) {
+                // No Diagnostic-Code: the Status field's own comment is the text.
+                d.diagnostic = squash(text);
+                ev(*l);
             }
             // The human part often says more (stage, remote host).
             let same = text_rcpts
@@ -603,6 +629,20 @@ fn diagnose_message(
                 if d.remote_mta.is_none() {
                     d.remote_mta = t.remote_mta.clone();
                 }
+            } else if d.diagnostic.is_empty() {
+                // A recipient that is no mail address (Exim's "save to
+                // /path" file delivery): the human part names it the same way.
+                let named = r.final_recipient.as_ref().map(|(v, _)| v.as_str());
+                for h in human.iter().filter(|_| named.is_some_and(|v| v.len() >= 6)) {
+                    let lines: Vec<String> = h.iter().map(|l| l.text.clone()).collect();
+                    if let Some(b) = formats::block_naming(&lines, named.unwrap_or_default()) {
+                        let t = draft_from_lines(&b, h, &loc, None);
+                        d.diagnostic = t.diagnostic;
+                        d.evidence.extend(t.evidence);
+                        d.stage = t.stage;
+                        break;
+                    }
+                }
             }
             drafts.push(d);
         }
@@ -612,7 +652,7 @@ fn diagnose_message(
     let mut ses_kind = None;
     if drafts.is_empty() {
         for (si, seg) in ex.segments.iter().enumerate() {
-            if seg.kind == parse::SegKind::Human && seg.text.contains("\"notificationType\"")
+            if seg.kind == parse::SegKind::Human && seg.text.contains("notificationType")
                 || seg.text.contains("\"eventType\"")
             {
                 if let Some((kind, found)) = ses_json(&seg.text, si, &loc) {
@@ -641,6 +681,20 @@ fn diagnose_message(
     let subject_bounce = ex.subject.as_deref().is_some_and(bounce_subject);
     let body_bounce = bounce_body(&human_lower);
     let bounce_marked = from_daemon || subject_bounce || body_bounce;
+
+    // A mailing-list manager's error notice (fml marks its mail with
+    // X-MLServer): the list refused or dropped the post. The notice names the
+    // list address in the sentence that says why; its subject is the error's title.
+    if drafts.is_empty() && ex.header("x-mlserver").is_some() {
+        if let Some(h) = human.first() {
+            let lines: Vec<String> = h.iter().map(|l| l.text.clone()).collect();
+            for r in formats::list_notice(&lines) {
+                let mut d = draft_from_lines(&r, h, &loc, None);
+                d.context = ex.subject.clone().unwrap_or_default();
+                drafts.push(d);
+            }
+        }
+    }
 
     if drafts.is_empty() {
         for (d, has_code) in text_rcpts {
@@ -1286,6 +1340,12 @@ fn ses_json(text: &str, seg: usize, loc: &Locator<'_>) -> Option<(MessageKind, V
     let v: serde_json::Value = serde_json::from_str(body)
         .or_else(|_| serde_json::from_str(&body.replace('\n', "")))
         .ok()?;
+    // An SNS envelope ({"Type": "Notification", "Message": "..."}) carries the
+    // notification as a JSON string.
+    let v = match v.get("Message").and_then(|m| m.as_str()) {
+        Some(inner) if v.get("notificationType").is_none() => serde_json::from_str(inner).ok()?,
+        _ => v,
+    };
     let kind = v
         .get("notificationType")
         .or_else(|| v.get("eventType"))?

@@ -59,7 +59,9 @@ pub(crate) fn split_mbox(text: &[u8]) -> Vec<(usize, &[u8])> {
     while pos < text.len() {
         let end = memchr_nl(text, pos);
         let line = &text[pos..end];
-        if pos > 0 && prev_blank && is_mbox_separator(line) {
+        // Some writers put no blank line before the next message's From_
+        // line; a full envelope line (sender and asctime date) is still one.
+        if pos > 0 && (prev_blank || is_envelope_line(line)) && is_mbox_separator(line) {
             out.push((start_line, &text[start..pos]));
             start = pos;
             start_line = line_no;
@@ -81,6 +83,31 @@ pub(crate) fn split_mbox(text: &[u8]) -> Vec<(usize, &[u8])> {
         })
         .filter(|(_, m)| !m.iter().all(|b| b.is_ascii_whitespace()))
         .collect()
+}
+
+/// `From sender Thu Jul  2 12:05:05 2020`: the From_ line with the date in
+/// asctime form, which no sentence of a message body looks like.
+fn is_envelope_line(line: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(line) else {
+        return false;
+    };
+    let w: Vec<&str> = text.split_whitespace().collect();
+    let day = |s: &str| ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(&s);
+    let month = |s: &str| {
+        [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ]
+        .contains(&s)
+    };
+    let num = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let time = |s: &str| s.len() >= 5 && s.split(':').all(num) && s.matches(':').count() >= 1;
+    w.len() >= 7
+        && w[0] == "From"
+        && day(w[2])
+        && month(w[3])
+        && num(w[4])
+        && time(w[5])
+        && w[6..].iter().any(|y| y.len() == 4 && num(y))
 }
 
 fn is_mbox_separator(line: &[u8]) -> bool {
