@@ -364,6 +364,43 @@ fn table() -> Vec<(&'static str, Vec<Want>)> {
             "mailru-3.eml",
             vec![w("nikita@inbox.example", UserUnknown, P, true)],
         ),
+        (
+            "html-only-1.eml",
+            vec![w("abel@example.com", UserUnknown, P, true)],
+        ),
+        // "user not found" with no SMTP stage and no X.1.x status: the
+        // taxonomy's convention reads it as the recipient side filtering.
+        (
+            "groupwise-1.eml",
+            vec![w("bert@example.net", Filtered, P, false)],
+        ),
+        (
+            "exchange-es-1.eml",
+            vec![w("carmen@example.net", MailboxFull, P, false)],
+        ),
+        (
+            "exchange-it-1.eml",
+            vec![w("dario@example.net", UserUnknown, P, true)],
+        ),
+        (
+            "jp-mta-1.eml",
+            vec![w("emi@example.ne.jp", UserUnknown, P, true)],
+        ),
+        (
+            "orange-1.eml",
+            vec![
+                w("fanny@orange.example", UserUnknown, P, true),
+                w("gaston@wanadoo.example", MailboxFull, P, false),
+            ],
+        ),
+        (
+            "laposte-1.eml",
+            vec![w("hugo@laposte.example", Blocked, P, false)],
+        ),
+        (
+            "orange-2.eml",
+            vec![w("ines@orange.example", TooManyConn, T, false)],
+        ),
     ]
 }
 

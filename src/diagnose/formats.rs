@@ -331,6 +331,14 @@ pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
                 out[0].lines.push(j);
                 j += 1;
             }
+            // Later lines quoting the full reply (Microsoft 365's "Status
+            // code: 550 5.1.10" first, "Reported error: 550 5.1.10
+            // RESOLVER.ADR.RecipientNotFound ..." further down).
+            out[0].lines.extend(
+                (j..limit.min(j + 40))
+                    .filter(|&k| has_reply(&lines[k]))
+                    .take(3),
+            );
             out[0].lines.sort_unstable();
             out[0].lines.dedup();
         }
