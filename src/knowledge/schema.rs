@@ -221,7 +221,7 @@ impl Reason {
             Reason::ContentError => "the message format was refused",
             Reason::Delivered => "the message was delivered",
             Reason::ExceedLimit => "the message exceeded a limit of the recipient's mailbox",
-            Reason::Expired => "delivery was retried until it expired",
+            Reason::Expired => "the receiving side stayed unreachable or kept deferring, and delivery is retried only until the retry time runs out",
             Reason::FailedStartTls => "a secure (TLS) connection could not be made",
             Reason::Feedback => "a recipient reported your message as spam",
             Reason::Filtered => "a filter on the recipient's side refused the message",
