@@ -821,6 +821,9 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
     (
         Reason::Rejected,
         &[
+            // Mailing-list managers refusing a post from a non-member (fml).
+            "not a member of this mailing list",
+            "not member article from",
             "send mail as",
             "recipient addresses rejected : access denied",
             "can't determine purported responsible address",
@@ -1170,6 +1173,9 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
     (
         Reason::SystemError,
         &[
+            // Mailing-list managers dropping a post they have seen before (fml).
+            "duplicated message-id",
+            "loop alert:",
             "write error",
             "queue file write error",
             "could not load drd",
