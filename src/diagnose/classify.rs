@@ -168,6 +168,9 @@ const VENDOR_RULES: &[(Reason, &[&str])] = &[
             "resolver.adr.recipnotfound",
             "resolver.adr.exrecipnotfound",
             "recipient not found by smtp address lookup",
+            // Exchange Online's directory-based edge blocking refuses
+            // addresses its tenant does not have (550 5.4.1).
+            "recipient address rejected: access denied",
             // Ipswitch IMail.
             "invalid final delivery userid",
             // Verizon's MMS gateway.
