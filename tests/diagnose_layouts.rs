@@ -523,6 +523,13 @@ fn mailing_list_notice() {
         d.starts_with("You are not a member of this mailing list"),
         "{d}"
     );
+    assert_eq!(m.recipients[0].reason, Reason::Rejected);
+}
+
+#[test]
+fn mailing_list_post_is_not_a_notice() {
+    let m = one("list-post.eml");
+    assert_eq!(m.kind, MessageKind::NotBounce, "{:?}", m.recipients);
 }
 
 #[test]

@@ -677,6 +677,24 @@ mod tests {
     }
 
     #[test]
+    fn boilerplate_intros_are_no_heading() {
+        // The sentences MTAs put above every recipient list say nothing about
+        // why those recipients failed.
+        for intro in [
+            "A message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:",
+            "Hi. This is the qmail-send program at mx.example.org.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.",
+            "I'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.",
+            "Delivery to the following recipients failed.",
+            "Your message did not reach some or all of the intended recipients.",
+            "----- The following addresses had permanent fatal errors -----",
+        ] {
+            let l = v(&format!("{intro}\n\n  a@example.net\n"));
+            let first = l.len() - 1;
+            assert!(heading_above(&l, first).is_empty(), "{intro}");
+        }
+    }
+
+    #[test]
     fn remote_is_found() {
         assert_eq!(
             remote_mta("host mx.example.net[192.0.2.9] said: 550").as_deref(),

@@ -685,7 +685,16 @@ fn diagnose_message(
     // A mailing-list manager's error notice (fml marks its mail with
     // X-MLServer): the list refused or dropped the post. The notice names the
     // list address in the sentence that says why; its subject is the error's title.
-    if drafts.is_empty() && ex.header("x-mlserver").is_some() {
+    // Posts to the list carry the header too; notices come from the list's
+    // own administrative address.
+    let list_admin = first_address(&from).is_some_and(|a| {
+        let local = a.split('@').next().unwrap_or("");
+        local.ends_with("-admin")
+            || local.ends_with("-owner")
+            || local.ends_with("-ctl")
+            || local.starts_with("owner-")
+    });
+    if drafts.is_empty() && list_admin && ex.header("x-mlserver").is_some() {
         if let Some(h) = human.first() {
             let lines: Vec<String> = h.iter().map(|l| l.text.clone()).collect();
             for r in formats::list_notice(&lines) {
