@@ -8,11 +8,11 @@ pub mod search;
 pub use schema::{Actor, CheckKind, Entry, Reason, Severity};
 pub use search::{Hit, Index};
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_knowledge.rs"));
@@ -44,13 +44,14 @@ pub enum Pattern {
     Regex(LazyRegex),
 }
 
-/// A validated regular expression compiled on first use: most patterns are
-/// only ever scanned through the base-wide `RegexSet`, so keeping hundreds of
-/// individually compiled copies would cost megabytes for nothing.
+/// A validated regular expression compiled on first use: a text is only run
+/// through the few regexes whose literal prefixes it contains (see
+/// [`Matcher`]), so most patterns are never compiled at all. Clones share the
+/// compiled program.
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     source: String,
-    compiled: OnceLock<Option<Regex>>,
+    compiled: Arc<OnceLock<Option<Regex>>>,
 }
 
 impl LazyRegex {
@@ -75,7 +76,7 @@ impl Pattern {
                 Regex::new(&source)?;
                 Ok(Pattern::Regex(LazyRegex {
                     source,
-                    compiled: OnceLock::new(),
+                    compiled: Arc::default(),
                 }))
             }
             None => Ok(Pattern::Literal(source.to_lowercase())),
@@ -113,72 +114,173 @@ pub struct KnowledgeBase {
     matcher: OnceLock<Matcher>,
 }
 
-/// All `match` patterns of the base at once: literals in one Aho-Corasick
-/// automaton and regular expressions in one `RegexSet`, so a text is scanned
-/// twice in all instead of once per pattern.
+/// All `match` patterns of the base at once, in one Aho-Corasick scan of the
+/// text: the literals themselves, and for every regular expression the
+/// literals any of its matches must begin with (its "gates"). Only a regex
+/// whose gate occurs in the text is run, on its own. A single `RegexSet`
+/// over all regexes did the same in one pass, but its lazy DFA needed
+/// megabytes of cache and fell back to the slow NFA simulation on non-ASCII
+/// text (Unicode `\b`).
 #[derive(Debug, Clone)]
 pub(crate) struct Matcher {
-    /// Automaton over every literal; `literal_owner[k]` = (entry, weight).
-    literals: Option<aho_corasick::AhoCorasick>,
-    literal_owner: Vec<(usize, usize)>,
-    /// All regexes; `regex_owner[k]` = (entry, weight) of the set's k-th regex.
-    regexes: RegexSet,
-    regex_owner: Vec<(usize, usize)>,
+    inner: Arc<MatcherInner>,
+}
+
+#[derive(Debug)]
+struct MatcherInner {
+    /// Automaton over every distinct literal and gate.
+    automaton: Option<aho_corasick::AhoCorasick>,
+    /// For each automaton pattern: what its occurrence means.
+    targets: Vec<Vec<Target>>,
+    /// Every regex of the base, with its owning entry and weight.
+    regexes: Vec<GatedRegex>,
+    /// Regexes without a usable gate: run on every text.
+    ungated: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// A literal pattern of `entry` with this weight occurs.
+    Literal { entry: usize, weight: usize },
+    /// The regex `regexes[k]` may match.
+    Gate(usize),
+}
+
+#[derive(Debug)]
+struct GatedRegex {
+    entry: usize,
+    weight: usize,
+    regex: LazyRegex,
+}
+
+/// The lower-case literals every match of `source` (a case-insensitive
+/// regex) in lower-case text starts with, or `None` when a match can start
+/// with anything (the regex must then always be run).
+///
+/// Sound because the text is lower-case: the literal a match begins with is
+/// part of the text, so variants with upper-case letters cannot occur and
+/// are dropped.
+fn gates(source: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::Parser::new().parse(source).ok()?;
+    let seq = Extractor::new()
+        .kind(ExtractKind::Prefix)
+        .limit_total(1024)
+        .extract(&hir);
+    let mut out = Vec::new();
+    for lit in seq.literals()? {
+        let bytes = lit.as_bytes();
+        // Literals shortened by the extractor's limits may end inside a
+        // character; a shorter prefix is still a valid gate.
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?,
+        };
+        if text.is_empty() {
+            return None;
+        }
+        if text.to_lowercase() == text {
+            out.push(text.to_string());
+        }
+    }
+    out.sort();
+    out.dedup();
+    // No lower-case variant at all cannot happen for a sensible pattern; be
+    // safe and run such a regex every time rather than never.
+    (!out.is_empty()).then_some(out)
 }
 
 impl Matcher {
     pub(crate) fn new(patterns: &[Vec<Pattern>]) -> Matcher {
-        let mut literal_sources = Vec::new();
-        let mut literal_owner = Vec::new();
-        let mut sources = Vec::new();
-        let mut regex_owner = Vec::new();
-        for (i, pats) in patterns.iter().enumerate() {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut sources: Vec<String> = Vec::new();
+        let mut targets: Vec<Vec<Target>> = Vec::new();
+        let mut regexes = Vec::new();
+        let mut ungated = Vec::new();
+        let mut add = |lit: &str, t: Target| {
+            let k = *index.entry(lit.to_string()).or_insert_with(|| {
+                sources.push(lit.to_string());
+                targets.push(Vec::new());
+                sources.len() - 1
+            });
+            targets[k].push(t);
+        };
+        for (entry, pats) in patterns.iter().enumerate() {
             for p in pats {
                 match p {
-                    Pattern::Literal(lit) => {
-                        literal_sources.push(lit.clone());
-                        literal_owner.push((i, p.weight()));
-                    }
+                    Pattern::Literal(lit) => add(
+                        lit,
+                        Target::Literal {
+                            entry,
+                            weight: p.weight(),
+                        },
+                    ),
                     Pattern::Regex(re) => {
-                        sources.push(re.as_str().to_string());
-                        regex_owner.push((i, p.weight()));
+                        let k = regexes.len();
+                        regexes.push(GatedRegex {
+                            entry,
+                            weight: p.weight(),
+                            regex: re.clone(),
+                        });
+                        match gates(re.as_str()) {
+                            Some(gs) => gs.iter().for_each(|g| add(g, Target::Gate(k))),
+                            None => ungated.push(k),
+                        }
                     }
                 }
             }
         }
         // Building only fails on size limits far beyond a knowledge base; then
-        // the affected kind of pattern simply finds nothing.
-        let literals = aho_corasick::AhoCorasick::new(&literal_sources).ok();
-        // A larger lazy-DFA cache than the default keeps the set on the fast
-        // path: with a few hundred patterns the default cache is exhausted and
-        // the search falls back to the much slower NFA simulation.
-        let regexes = regex::RegexSetBuilder::new(&sources)
-            .dfa_size_limit(8 << 20)
-            .build()
-            .unwrap_or_else(|_| RegexSet::empty());
-        if regexes.is_empty() {
-            regex_owner.clear();
+        // literal patterns find nothing and every regex is run.
+        let automaton = aho_corasick::AhoCorasick::new(&sources).ok();
+        if automaton.is_none() {
+            ungated = (0..regexes.len()).collect();
         }
         Matcher {
-            literals,
-            literal_owner,
-            regexes,
-            regex_owner,
+            inner: Arc::new(MatcherInner {
+                automaton,
+                targets,
+                regexes,
+                ungated,
+            }),
         }
+    }
+
+    /// The regexes (indexes into `regexes`) that matched `text_lower`, and the
+    /// best literal weight per entry.
+    fn scan(&self, entries: usize, text_lower: &str) -> (Vec<usize>, Vec<bool>) {
+        let m = &*self.inner;
+        let mut best = vec![0usize; entries];
+        let mut candidate = vec![false; m.regexes.len()];
+        if let Some(ac) = &m.automaton {
+            for hit in ac.find_overlapping_iter(text_lower) {
+                for t in &m.targets[hit.pattern().as_usize()] {
+                    match *t {
+                        Target::Literal { entry, weight } => {
+                            best[entry] = best[entry].max(weight);
+                        }
+                        Target::Gate(k) => candidate[k] = true,
+                    }
+                }
+            }
+        }
+        for &k in &m.ungated {
+            candidate[k] = true;
+        }
+        let mut matched = vec![false; m.regexes.len()];
+        for (k, r) in m.regexes.iter().enumerate() {
+            if candidate[k] && r.regex.get().is_some_and(|re| re.is_match(text_lower)) {
+                matched[k] = true;
+            }
+        }
+        (best, matched)
     }
 
     /// The best pattern weight per entry that matches `text_lower`.
     pub(crate) fn weights(&self, entries: usize, text_lower: &str) -> Vec<usize> {
-        let mut best = vec![0usize; entries];
-        if let Some(ac) = &self.literals {
-            for m in ac.find_overlapping_iter(text_lower) {
-                let (i, w) = self.literal_owner[m.pattern().as_usize()];
-                best[i] = best[i].max(w);
-            }
-        }
-        for k in self.regexes.matches(text_lower).iter() {
-            let (i, w) = self.regex_owner[k];
-            best[i] = best[i].max(w);
+        let (mut best, matched) = self.scan(entries, text_lower);
+        for (r, _) in self.inner.regexes.iter().zip(&matched).filter(|(_, m)| **m) {
+            best[r.entry] = best[r.entry].max(r.weight);
         }
         best
     }
@@ -414,5 +516,73 @@ impl KnowledgeBase {
         }
         s.push_str(&format!("\n_Source: {}_ (`{}`)\n", entry.source, entry.id));
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The best weight per entry found by trying every pattern on its own.
+    fn naive(kb: &KnowledgeBase, text_lower: &str) -> Vec<usize> {
+        kb.patterns
+            .iter()
+            .map(|pats| {
+                pats.iter()
+                    .filter(|p| p.find(text_lower).is_some())
+                    .map(|p| p.weight())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn gates_are_lower_case_prefixes() {
+        assert_eq!(
+            gates("(?i)5\\.7\\.50[12]\\b"),
+            Some(vec!["5.7.501".to_string(), "5.7.502".to_string()])
+        );
+        // A match that can start anywhere has no gate.
+        assert_eq!(gates("(?i).*banned"), None);
+        assert_eq!(gates("(?i)\\S+ is not allowed"), None);
+        // Only lower-case variants: the text is lower-case.
+        let g = gates("(?i)Quota").expect("gate");
+        assert!(g.iter().all(|g| g.starts_with('q')), "{g:?}");
+    }
+
+    #[test]
+    fn gated_scan_agrees_with_every_pattern_alone() {
+        let kb = KnowledgeBase::builtin();
+        let mut texts: Vec<String> = Vec::new();
+        // Every literal and the quoted example texts of the base, plus the
+        // bounce fixtures line by line and whole, and non-ASCII neighbours
+        // for word boundaries.
+        for e in &kb.entries {
+            texts.push(e.summary.to_lowercase());
+            texts.push(e.explanation.to_lowercase());
+            for p in &e.patterns {
+                let t = p.trim_start_matches("re:").to_lowercase();
+                texts.push(format!("é{t}é"));
+                texts.push(t);
+            }
+            for c in &e.codes {
+                texts.push(format!("550 {c} ünknown"));
+            }
+        }
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diagnose");
+        for f in std::fs::read_dir(fixtures).expect("fixtures").flatten() {
+            let t = String::from_utf8_lossy(&std::fs::read(f.path()).expect("read")).to_lowercase();
+            texts.extend(t.lines().map(|l| l.to_string()));
+            texts.push(t);
+        }
+        let m = kb.matcher();
+        let mut hits = 0;
+        for t in &texts {
+            let got = m.weights(kb.entries.len(), t);
+            assert_eq!(got, naive(&kb, t), "text: {t}");
+            hits += got.iter().filter(|&&w| w > 0).count();
+        }
+        assert!(hits > 100, "the texts should match many entries: {hits}");
     }
 }
