@@ -1385,16 +1385,66 @@ fn is_generic_status(status: &str) -> bool {
     ) || status == "4.4.0"
 }
 
-/// The first text rule that matches, and the matched fragment.
+/// The first text rule that matches, and the matched fragment: the earliest
+/// fragment in `TEXT_RULES` order that occurs (as a word when short).
 pub fn text_reason(text_lower: &str) -> Option<(Reason, &'static str)> {
-    for (reason, frags) in TEXT_RULES {
-        for f in frags.iter() {
-            if contains_word(text_lower, f) {
-                return Some((*reason, f));
-            }
+    let rules = text_rules();
+    let Some(ac) = &rules.automaton else {
+        // Only if the automaton could not be built: one search per fragment.
+        return TEXT_RULES.iter().find_map(|(reason, frags)| {
+            frags
+                .iter()
+                .find(|f| contains_word(text_lower, f))
+                .map(|f| (*reason, *f))
+        });
+    };
+    // One scan for all fragments instead of a substring search per fragment.
+    let hb = text_lower.as_bytes();
+    let mut first: Option<usize> = None;
+    for m in ac.find_overlapping_iter(text_lower) {
+        let (order, (_, f)) = rules.fragments[m.pattern().as_usize()];
+        if first.is_some_and(|o| o <= order) {
+            continue;
         }
+        if f.len() < 5 && !word_at(hb, m.start(), m.end()) {
+            continue;
+        }
+        first = Some(order);
     }
-    None
+    first.map(|o| {
+        let (_, (reason, f)) = rules.fragments[o];
+        (reason, f)
+    })
+}
+
+/// All `TEXT_RULES` fragments in one automaton; pattern k is `fragments[k]`,
+/// with its position in rule order.
+struct TextRules {
+    automaton: Option<aho_corasick::AhoCorasick>,
+    fragments: Vec<(usize, (Reason, &'static str))>,
+}
+
+fn text_rules() -> &'static TextRules {
+    static RULES: OnceLock<TextRules> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let fragments: Vec<(usize, (Reason, &'static str))> = TEXT_RULES
+            .iter()
+            .flat_map(|(reason, frags)| frags.iter().map(|f| (*reason, *f)))
+            .enumerate()
+            .collect();
+        let automaton = aho_corasick::AhoCorasick::new(fragments.iter().map(|(_, (_, f))| f)).ok();
+        TextRules {
+            automaton,
+            fragments,
+        }
+    })
+}
+
+/// True when `hay[s..e]` is not part of a longer word.
+fn word_at(hb: &[u8], s: usize, e: usize) -> bool {
+    let before_ok = s == 0 || !hb[s - 1].is_ascii_alphanumeric();
+    let after_ok = e >= hb.len() || !hb[e].is_ascii_alphanumeric();
+    before_ok && after_ok
 }
 
 /// Substring match; fragments shorter than 5 characters must stand as words
@@ -1407,10 +1457,7 @@ fn contains_word(hay: &str, needle: &str) -> bool {
     let mut from = 0;
     while let Some(p) = hay[from..].find(needle) {
         let s = from + p;
-        let e = s + needle.len();
-        let before_ok = s == 0 || !hb[s - 1].is_ascii_alphanumeric();
-        let after_ok = e >= hb.len() || !hb[e].is_ascii_alphanumeric();
-        if before_ok && after_ok {
+        if word_at(hb, s, s + needle.len()) {
             return true;
         }
         from = s + 1;
@@ -1419,6 +1466,42 @@ fn contains_word(hay: &str, needle: &str) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod text_rules_scan {
+    use super::*;
+
+    fn naive(text_lower: &str) -> Option<(Reason, &'static str)> {
+        TEXT_RULES.iter().find_map(|(reason, frags)| {
+            frags
+                .iter()
+                .find(|f| contains_word(text_lower, f))
+                .map(|f| (*reason, *f))
+        })
+    }
+
+    #[test]
+    fn one_scan_finds_what_rule_order_finds() {
+        let frags: Vec<&str> = TEXT_RULES
+            .iter()
+            .flat_map(|(_, f)| f.iter().copied())
+            .collect();
+        let mut texts = vec![String::new(), "nothing to see".to_string()];
+        for (i, f) in frags.iter().enumerate() {
+            texts.push(f.to_string());
+            texts.push(format!("x{f}"));
+            texts.push(format!("{f}s and more"));
+            texts.push(format!("é{f}é"));
+            // A later rule's fragment before an earlier one's.
+            let other = frags[(i * 7 + 3) % frags.len()];
+            texts.push(format!("{f} ... {other}"));
+            texts.push(format!("{other}{f}"));
+        }
+        for t in &texts {
+            assert_eq!(text_reason(t), naive(t), "text: {t}");
+        }
+    }
 }
 
 /// Classify one recipient.

@@ -137,7 +137,7 @@ pub fn diagnose(input: &[u8], kb: &KnowledgeBase) -> Result<Vec<MessageDiagnosis
         return Err(InputError::Binary);
     }
     let norm = parse::normalise(input);
-    let text = String::from_utf8_lossy(&norm);
+    let text = parse::lossy(&norm);
     let raw_lines: Vec<&str> = text.split('\n').collect();
     let mut out = Vec::new();
     for (first_line, msg) in parse::split_mbox(&norm) {

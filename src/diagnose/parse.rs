@@ -12,21 +12,30 @@ const MAX_PARTS: usize = 512;
 /// Replace CRLF and bare CR with LF, so line numbers and parsing do not
 /// depend on the line-ending convention of the input.
 pub(crate) fn normalise(input: &[u8]) -> Vec<u8> {
+    // Copy the runs between CRs whole: most input has no CR at all.
     let mut out = Vec::with_capacity(input.len());
-    let mut i = 0;
-    while i < input.len() {
-        let b = input[i];
-        if b == b'\r' {
-            out.push(b'\n');
-            if input.get(i + 1) == Some(&b'\n') {
-                i += 1;
-            }
+    let mut rest = input;
+    while let Some(p) = rest.iter().position(|&b| b == b'\r') {
+        out.extend_from_slice(&rest[..p]);
+        out.push(b'\n');
+        let skip = if rest.get(p + 1) == Some(&b'\n') {
+            2
         } else {
-            out.push(b);
-        }
-        i += 1;
+            1
+        };
+        rest = &rest[p + skip..];
     }
+    out.extend_from_slice(rest);
     out
+}
+
+/// Bytes as text, invalid UTF-8 replaced; valid input (the usual case) is
+/// checked by the fast validator and borrowed, not copied.
+pub(crate) fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 /// True when the input is binary data rather than mail text: NUL bytes, or
@@ -36,10 +45,11 @@ pub(crate) fn looks_binary(input: &[u8]) -> bool {
         return true;
     }
     let sample = &input[..input.len().min(64 * 1024)];
-    let controls = sample
+    // A branch-free sum: this runs over every input.
+    let controls: usize = sample
         .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b))
-        .count();
+        .map(|&b| usize::from(b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)))
+        .sum();
     // Invalid UTF-8 alone is fine (legacy charsets); control bytes are not.
     controls * 20 > sample.len().max(1)
 }
@@ -239,7 +249,7 @@ pub(crate) fn extract(msg: &[u8], first_line: usize) -> Extracted {
     let mut ex = Extracted::default();
     let whole = |kind| Segment {
         kind,
-        text: String::from_utf8_lossy(msg).into_owned(),
+        text: lossy(msg).into_owned(),
         start_line: first_line,
         end_line: first_line + total_lines.saturating_sub(1),
     };
@@ -352,8 +362,7 @@ fn walk(
             PartType::Binary(b) | PartType::InlineBinary(b) => {
                 let kind = classify_part(&ctype, &subtype);
                 if kind != SegKind::Human || ctype == "text" || ctype == "message" {
-                    ex.segments
-                        .push(seg(kind, String::from_utf8_lossy(b).into_owned()));
+                    ex.segments.push(seg(kind, lossy(b).into_owned()));
                 }
             }
         }
