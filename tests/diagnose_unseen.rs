@@ -370,6 +370,33 @@ fn table() -> Vec<(&'static str, Vec<Want>)> {
         ),
         ("smtpline-2.txt", vec![w("", UserUnknown, P, true)]),
         (
+            "sendmail-multi-1.eml",
+            vec![
+                w("abe@example.net", UserUnknown, P, true),
+                w("bea@example.net", MailboxFull, P, false),
+                w("cal@example.com", NoRelaying, P, false),
+            ],
+        ),
+        (
+            "domino-de-1.eml",
+            vec![w("doris@example.de", UserUnknown, P, true)],
+        ),
+        (
+            "exchange-nl-1.eml",
+            vec![w("evert@example.net", UserUnknown, P, true)],
+        ),
+        (
+            "exchange-ja-1.eml",
+            vec![w("fumi@example.net", MailboxFull, P, false)],
+        ),
+        (
+            "qmail-9.eml",
+            vec![
+                w("gus@example.net", MailboxFull, P, false),
+                w("hal@example.com", UserUnknown, P, true),
+            ],
+        ),
+        (
             "smtpline-3.txt",
             vec![w("ola@example.net", NoRelaying, P, false)],
         ),

@@ -182,6 +182,12 @@ const VENDOR_RULES: &[(Reason, &[&str])] = &[
             "sorry, no mailbox here by that name",
             // Lotus Notes / Domino.
             "user not listed in public name & address book",
+            // The same verdict in Domino's translated templates (German,
+            // Spanish, French, Japanese), cut short of accented letters.
+            "ffentlichen adressbuch nicht aufgef",
+            "no se encuentra en el directorio de domino",
+            "dans l'annuaire domino",
+            "domino ディレクトリには見つかりません",
             "not listed in domino directory",
             // Trend Micro InterScan.
             "please check if address is correct",

@@ -252,8 +252,22 @@ pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
         let first = unbullet(lines[*start].trim());
         let mut content = !intro_only && !first.ends_with(':') && first.len() > addr.len() + 4;
         let mut lead_in = false;
+        // Block length before the last blank gap crossed: text after a gap
+        // that names another failed recipient (a Sendmail transcript after
+        // the address list) is not this recipient's.
+        let mut before_gap: Option<usize> = None;
         while i < next && block.len() < 40 {
             let t = lines[i].trim();
+            if before_gap.is_some() && t.contains('@') {
+                let low = t.to_ascii_lowercase();
+                if anchors
+                    .iter()
+                    .any(|(_, other, _)| other != addr && low.contains(other.as_str()))
+                {
+                    block.truncate(before_gap.unwrap_or(block.len()));
+                    break;
+                }
+            }
             if t.is_empty() {
                 blank_run += 1;
                 // Allow a gap only when the next text continues this failure.
@@ -269,6 +283,7 @@ pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
                 if !resume || blank_run > 2 {
                     break;
                 }
+                before_gap = Some(block.len());
             } else {
                 blank_run = 0;
                 block.push(i);
