@@ -61,7 +61,14 @@ pub fn find_reply(text: &str) -> Option<u16> {
         )
         .expect("regex")
     });
-    quoted.captures(text).and_then(|c| c[1].parse().ok())
+    if let Some(c) = quoted.captures(text) {
+        return c[1].parse().ok();
+    }
+    // A labelled code field: "ERROR_CODE :550, ..." (Zoho), "Code: 550,".
+    static LABELLED: OnceLock<Regex> = OnceLock::new();
+    let labelled = LABELLED
+        .get_or_init(|| Regex::new(r"(?i)code\s*:\s*([245][0-5]\d)(?:[^\d.]|$)").expect("regex"));
+    labelled.captures(text).and_then(|c| c[1].parse().ok())
 }
 
 /// The SMTP stage named by the bounce text, if any.
@@ -1656,6 +1663,10 @@ mod tests {
         assert_eq!(find_reply("550 5.1.1 <a@b>"), Some(550));
         assert_eq!(find_reply("host x said: 554 go away"), Some(554));
         assert_eq!(find_reply("smtp; 421 try later"), Some(421));
+        assert_eq!(
+            find_reply("a@b Invalid Address, ERROR_CODE :550, ERROR_CODE :5.1.1"),
+            Some(550)
+        );
     }
 
     #[test]
