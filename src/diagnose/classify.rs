@@ -200,6 +200,57 @@ const VENDOR_RULES: &[(Reason, &[&str])] = &[
             "please check if address is correct",
         ],
     ),
+    // qmail-ldap.
+    (
+        Reason::Suspend,
+        &[
+            "mailaddress is administratively disabled",
+            "mailaddress is administrativley disabled",
+        ],
+    ),
+    (
+        Reason::ExceedLimit,
+        &["the message exeeded the maximum size the user accepts"],
+    ),
+    (
+        Reason::SystemFull,
+        &["requested action not taken: mailbox unavailable (not enough free space)"],
+    ),
+    // Mail.ru (Exim) and OpenSMTPD.
+    (
+        Reason::NotAccept,
+        &[
+            "an mx or srv record indicated no smtp service",
+            "no host found for existing smtp connection",
+            "destination seem to reject all mails",
+        ],
+    ),
+    (Reason::ContentError, &["too many \"received\" headers"]),
+    (Reason::SecurityError, &["could not retrieve credentials"]),
+    (
+        Reason::NetworkError,
+        &[
+            "address family mismatch on destination mxs",
+            "all routes to destination blocked",
+            "bad dns lookup error code",
+            "could not retrieve source address",
+            "network error on destination mxs",
+            "no mx found for domain",
+            "no mx found for destination",
+            "no valid route to remote mx",
+            "no valid route to destination",
+            "temporary failure in mx lookup",
+        ],
+    ),
+    // qmail gave up retrying, whatever the last attempt's error was.
+    (
+        Reason::Expired,
+        &["this message has been in the queue too long"],
+    ),
+    (
+        Reason::HostUnknown,
+        &["all host address lookups failed permanently"],
+    ),
     // qmail-remote when the domain has neither MX nor address records
     // ("... (#5.4.4)"): the domain cannot be routed.
     (
@@ -249,6 +300,14 @@ const PROVIDER_RULES: &[ProviderRule] = &[
             ("550 : user unknown", Reason::Filtered),
         ],
     },
+    // AOL reports a domain whose MX answer is unusable as not accepting mail.
+    ProviderRule {
+        hosts: &["aol.com"],
+        frags: &[(
+            "type=mx: malformed or unexpected name server reply",
+            Reason::NotAccept,
+        )],
+    },
     // MessageLabs (Symantec.cloud) checks recipients before accepting.
     ProviderRule {
         hosts: &["messagelabs.com"],
@@ -295,7 +354,7 @@ const PROVIDER_RULES: &[ProviderRule] = &[
 
 /// Reason named by a provider's own error code in the text: Cox and
 /// Spectrum (`AUP#CXBL`, `AUP#In-1310`), Orange / La Poste (`LPN007_416`,
-/// `OFR_506`) and GoDaddy (`IB212`).
+/// `OFR_506`), Facebook (`RCP-P2`) and GoDaddy (`IB212`).
 fn provider_code(text: &str) -> Option<Reason> {
     use Reason::*;
     static AUP: OnceLock<Regex> = OnceLock::new();
@@ -348,6 +407,29 @@ fn provider_code(text: &str) -> Option<Reason> {
             "517" | "630" => PolicyViolation,
             _ => return None,
         });
+    }
+    static FB: OnceLock<Regex> = OnceLock::new();
+    let fb =
+        FB.get_or_init(|| Regex::new(r"\b(rcp|int|pol|msg|dns|con)-([pt]\d)\b").expect("regex"));
+    if let Some(c) = fb.captures(text) {
+        // Facebook's documented SMTP error codes.
+        let r = match (&c[1], &c[2]) {
+            ("rcp", "p1") | ("int", "p1" | "p3" | "p4") => Some(UserUnknown),
+            ("rcp", "p2" | "p3") => Some(Filtered),
+            ("pol", "p1" | "p2") => Some(Blocked),
+            ("msg", "p1") | ("int", "p2") => Some(MesgTooBig),
+            ("msg", "p2" | "p3") | ("pol", "p6" | "p7") => Some(ContentError),
+            ("pol", "p3" | "p4" | "t1" | "t2" | "t3") => Some(NotAccept),
+            ("dns", "p1" | "p2" | "t1" | "p3" | "t2") => Some(Rejected),
+            ("con", "t1") | ("rcp", "t1") => Some(SystemError),
+            ("con", "t2" | "t3") => Some(TooManyConn),
+            ("pol", "p5") => Some(VirusDetected),
+            ("rcp", "t4") => Some(Suspend),
+            _ => None,
+        };
+        if r.is_some() {
+            return r;
+        }
     }
     let ib = IB.get_or_init(|| Regex::new(r"\sib(\d{3})\b").expect("regex"));
     if let Some(c) = ib.captures(text) {
@@ -1139,6 +1221,7 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
         Reason::NetworkError,
         &[
             "mail forwarding loop",
+            "i wasn't able to establish an smtp connection",
             "routing loop",
             "mail loop",
             "too many hops",
@@ -1193,6 +1276,20 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "duplicated message-id",
             "loop alert:",
             "write error",
+            "automatic homedir creator crashed",
+            "illegal value in ldap attribute",
+            "ldap attribute is not given but mandatory",
+            "timeout while performing search on ldap server",
+            "too many results returned but needs to be unique",
+            "error while executing qmail-forward",
+            "temporary error in automatic homedir creation",
+            "temporary failure in ldap lookup",
+            "unable to contact ldap server",
+            "unable to login into ldap server",
+            "delivery to file forbidden",
+            "delivery to pipe forbidden",
+            "local delivery failed",
+            "bad interpreter: no such file or directory",
             "queue file write error",
             "could not load drd",
             "transaction failed",
@@ -1740,6 +1837,45 @@ mod tests {
             ..Facts::default()
         };
         assert_eq!(classify(&microsoft), Reason::UserUnknown);
+    }
+
+    #[test]
+    fn layout_wordings_of_other_mtas() {
+        let cases: &[(&str, Reason)] = &[
+            ("550 mailaddress is administratively disabled", Reason::Suspend),
+            ("452 requested action not taken: mailbox unavailable (not enough free space)", Reason::SystemFull),
+            ("an mx or srv record indicated no smtp service", Reason::NotAccept),
+            ("destination seem to reject all mails", Reason::NotAccept),
+            ("network error on destination mxs", Reason::NetworkError),
+            ("too many \"received\" headers - suspected mail loop", Reason::ContentError),
+            ("sorry, i wasn't able to establish an smtp connection. (#4.4.1) i'm not going to try again; this message has been in the queue too long.", Reason::Expired),
+            ("sorry, i wasn't able to establish an smtp connection. (#4.4.1)", Reason::NetworkError),
+            ("unable to contact ldap server", Reason::SystemError),
+            ("550 5.1.1 rcp-p2 the attempted recipient's preferences prevent messages from being delivered.", Reason::Filtered),
+            ("554 5.7.1 pol-p1 your mail server's ip address is listed on the spamhaus pbl.", Reason::Blocked),
+        ];
+        for (text, want) in cases {
+            let f = Facts {
+                text,
+                ..Facts::default()
+            };
+            assert_eq!(classify(&f), *want, "{text}");
+        }
+        // AOL's reading of a malformed MX answer is its own; elsewhere it is
+        // a DNS problem.
+        let text = "name service error for name=example.org type=mx: malformed or unexpected name server reply";
+        let aol = Facts {
+            status: Some("5.4.4"),
+            text,
+            hosts: "omr-a01.mx.aol.com",
+            ..Facts::default()
+        };
+        assert_eq!(classify(&aol), Reason::NotAccept);
+        let other = Facts {
+            hosts: "mx.example.net",
+            ..aol
+        };
+        assert_eq!(classify(&other), Reason::NetworkError);
     }
 
     #[test]
