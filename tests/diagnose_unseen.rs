@@ -382,6 +382,22 @@ fn table() -> Vec<(&'static str, Vec<Want>)> {
             vec![w("doris@example.de", UserUnknown, P, true)],
         ),
         (
+            "qmail-10.eml",
+            vec![
+                w("ida@example.org", NetworkError, P, false),
+                w("jo@example.org", NetworkError, P, false),
+                w("ken@example.org", Suspend, P, false),
+                w("lia@example.org", MailboxFull, P, false),
+            ],
+        ),
+        (
+            "qmail-11.eml",
+            vec![
+                w("max@example.net", Blocked, P, false),
+                w("ned@example.com", Expired, None, false),
+            ],
+        ),
+        (
             "exchange-nl-1.eml",
             vec![w("evert@example.net", UserUnknown, P, true)],
         ),

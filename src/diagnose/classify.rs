@@ -599,6 +599,9 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
         Reason::Suspend,
         &[
             "temporarily locked",
+            // qmail-ldap, misspelling included.
+            "administrativley disabled",
+            "administratively disabled",
             "temporary locked",
             "mailbox disabled",
             "mailbox is disabled",
