@@ -404,6 +404,9 @@ pub(crate) fn list_notice(lines: &[String]) -> Vec<TextRcpt> {
                 addr: Some(addr),
                 lines: block,
             });
+            if out.len() >= 1000 {
+                break;
+            }
         }
     }
     out
@@ -548,7 +551,11 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
             }
             if code >= 400 && status_mode {
                 match (stage, &last_rcpt) {
-                    (Some(Stage::Rcpt), Some(a)) => keyed.push((a.clone(), block)),
+                    // Bounded: each verdict line looks its recipient up here.
+                    (Some(Stage::Rcpt), Some(a)) if keyed.len() < 1000 => {
+                        keyed.push((a.clone(), block))
+                    }
+                    (Some(Stage::Rcpt), Some(_)) => {}
                     _ => {
                         pending.extend(block);
                         pending_stage = stage;

@@ -560,6 +560,7 @@ fn diagnose_message(
     attach_orphan_error(&mut text_rcpts);
 
     let mut drafts: Vec<Draft> = Vec::new();
+    let mut lookups = 0usize;
     for (si, m) in &dsn_msgs {
         if prefill.mail_host.is_none() {
             prefill.mail_host = m
@@ -629,11 +630,17 @@ fn diagnose_message(
                 if d.remote_mta.is_none() {
                     d.remote_mta = t.remote_mta.clone();
                 }
-            } else if d.diagnostic.is_empty() {
+            } else if d.diagnostic.is_empty() && lookups < 20 {
                 // A recipient that is no mail address (Exim's "save to
                 // /path" file delivery): the human part names it the same way.
-                let named = r.final_recipient.as_ref().map(|(v, _)| v.as_str());
-                for h in human.iter().filter(|_| named.is_some_and(|v| v.len() >= 6)) {
+                // (Bounded: each lookup reads the whole text.)
+                let named = r
+                    .final_recipient
+                    .as_ref()
+                    .map(|(v, _)| v.as_str())
+                    .filter(|v| v.len() >= 6 && !v.contains('@'));
+                lookups += usize::from(named.is_some());
+                for h in human.iter().filter(|_| named.is_some()) {
                     let lines: Vec<String> = h.iter().map(|l| l.text.clone()).collect();
                     if let Some(b) = formats::block_naming(&lines, named.unwrap_or_default()) {
                         let t = draft_from_lines(&b, h, &loc, None);
