@@ -382,6 +382,25 @@ fn table() -> Vec<(&'static str, Vec<Want>)> {
             vec![w("doris@example.de", UserUnknown, P, true)],
         ),
         (
+            "global-dsn-1.eml",
+            vec![w("jürgen@example.net", UserUnknown, P, true)],
+        ),
+        (
+            "dsn-dense-1.eml",
+            vec![
+                w("kai@example.net", UserUnknown, P, true),
+                w("lou@example.net", MailboxFull, P, false),
+            ],
+        ),
+        (
+            "gsuite-1.eml",
+            vec![w("lulu@nullmx.example", NotAccept, P, true)],
+        ),
+        (
+            "gsuite-2.eml",
+            vec![w("milo@example.net", UserUnknown, P, true)],
+        ),
+        (
             "qmail-10.eml",
             vec![
                 w("ida@example.org", NetworkError, P, false),

@@ -202,7 +202,7 @@ fn continuation_opener(line: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
-        r"(?i)^\s*(?:the (?:response|error) (?:from the remote server|that the other server returned)|remote (?:host|server) (?:said|returned)|diagnostic|technical details|reason:|error:|the following message|smtp error|host \S+ said|[\w.\-]+ \[[\d.:a-f]+\] (?:said|did not like)|\(reason:|----- transcript)",
+        r"(?i)^\s*(?:the (?:response|error) (?:from the remote server|that the other server returned)|the (?:response|error) was:|remote (?:host|server) (?:said|returned)|diagnostic|technical details|reason:|error:|the following message|smtp error|host \S+ said|[\w.\-]+ \[[\d.:a-f]+\] (?:said|did not like)|\(reason:|----- transcript)",
     )
     .is_match(line)
 }
