@@ -187,13 +187,35 @@ impl Locator<'_> {
         } else {
             None
         };
-        let line = found.unwrap_or(if s.start_line == 0 { 1 } else { s.start_line });
+        // A part decoded line for line (an 8-bit charset, ISO-2022-JP) keeps
+        // its shape: decoded line `idx` is input line `guess`, though its
+        // bytes read differently there. Base64 keeps no such correspondence.
+        let same_line = || {
+            let span = hi.checked_sub(lo)? + 1;
+            let n = s.text.lines().count();
+            (s.start_line > 0 && n.abs_diff(span) <= 1 && guess <= hi.min(self.raw.len()))
+                .then_some(guess)
+                .filter(|&g| !looks_base64(self.raw[g - 1]))
+        };
+        let found_decoded = found.is_none().then(same_line).flatten();
+        let line =
+            found
+                .or(found_decoded)
+                .unwrap_or(if s.start_line == 0 { 1 } else { s.start_line });
         let shown = found.map(|n| self.raw[n - 1]).unwrap_or(text);
         Evidence {
             line,
             text: clip(&sanitize(shown.trim_end())),
         }
     }
+}
+
+/// A line of base64 (a run of the base64 alphabet with no spaces).
+fn looks_base64(line: &str) -> bool {
+    let t = line.trim();
+    t.len() >= 16
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
 }
 
 fn clip(s: &str) -> String {
