@@ -591,3 +591,16 @@ fn apple_unsubscribe_is_feedback() {
     );
     assert_evidence_is_real("apple-unsubscribe.eml", &m);
 }
+
+#[test]
+fn evidence_of_a_decoded_line_is_its_own_input_line() {
+    let m = one("notes-iso2022jp.eml");
+    assert_eq!(m.recipients.len(), 1);
+    let r = &m.recipients[0];
+    assert_eq!(r.recipient.as_deref(), Some("taro@example.jp"));
+    let d = r.diagnostic.as_deref().unwrap_or("");
+    assert!(d.contains("見つかりません"), "{d}");
+    // The reason is on line 11 of the input (in ISO-2022-JP bytes there).
+    let lines: Vec<usize> = r.evidence.iter().map(|e| e.line).collect();
+    assert_eq!(lines, vec![11, 12], "{:?}", r.evidence);
+}
