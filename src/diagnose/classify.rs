@@ -354,7 +354,8 @@ const PROVIDER_RULES: &[ProviderRule] = &[
 
 /// Reason named by a provider's own error code in the text: Cox and
 /// Spectrum (`AUP#CXBL`, `AUP#In-1310`), Orange / La Poste (`LPN007_416`,
-/// `OFR_506`), Facebook (`RCP-P2`) and GoDaddy (`IB212`).
+/// `OFR_506`), Facebook (`RCP-P2`), I.UA (`mail.i.ua/err/2`) and GoDaddy
+/// (`IB212`).
 fn provider_code(text: &str) -> Option<Reason> {
     use Reason::*;
     static AUP: OnceLock<Regex> = OnceLock::new();
@@ -407,6 +408,25 @@ fn provider_code(text: &str) -> Option<Reason> {
             "517" | "630" => PolicyViolation,
             _ => return None,
         });
+    }
+    static IUA: OnceLock<Regex> = OnceLock::new();
+    let iua = IUA.get_or_init(|| Regex::new(r"\.i\.ua/err/(\d{1,2})\b").expect("regex"));
+    if let Some(c) = iua.captures(text) {
+        // I.UA's error pages, one per reason.
+        let r = match &c[1] {
+            "1" | "6" => Some(NoRelaying),
+            "2" => Some(UserUnknown),
+            "3" => Some(Suspend),
+            "4" => Some(MailboxFull),
+            "5" => Some(TooManyConn),
+            "7" | "9" => Some(Blocked),
+            "8" => Some(Rejected),
+            "10" => Some(Filtered),
+            _ => None,
+        };
+        if r.is_some() {
+            return r;
+        }
     }
     static FB: OnceLock<Regex> = OnceLock::new();
     let fb =
@@ -636,6 +656,8 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "has been disabled",
             "account expired",
             "mailbox unavailable or access denied",
+            "mailbox cannot be accessed",
+            "access denied, banned recipient",
         ],
     ),
     (
@@ -732,6 +754,7 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "rejected by the recipient domain",
             "blocked using",
             "banned sending ip",
+            "access denied, banned sender",
             "blacklisted by",
             "ip address blacklisted",
             "client host rejected",
@@ -1856,6 +1879,8 @@ mod tests {
             ("unable to contact ldap server", Reason::SystemError),
             ("550 5.1.1 rcp-p2 the attempted recipient's preferences prevent messages from being delivered.", Reason::Filtered),
             ("554 5.7.1 pol-p1 your mail server's ip address is listed on the spamhaus pbl.", Reason::Blocked),
+            ("550 unknown user. http://mail.i.ua/err/2/", Reason::UserUnknown),
+            ("550 5.2.1 mailbox cannot be accessed", Reason::Suspend),
         ];
         for (text, want) in cases {
             let f = Facts {
