@@ -401,6 +401,27 @@ fn table() -> Vec<(&'static str, Vec<Want>)> {
             vec![w("milo@example.net", UserUnknown, P, true)],
         ),
         (
+            "x4-3.eml",
+            vec![w("nina@example.net", UserUnknown, P, true)],
+        ),
+        (
+            "mailmarshal-2.eml",
+            vec![
+                w("otto@example.net", MailboxFull, P, false),
+                w("pam@example.net", MailboxFull, P, false),
+            ],
+        ),
+        (
+            "interscan-3.eml",
+            vec![w("quin@example.co.jp", MailboxFull, P, false)],
+        ),
+        // A list manager refusing a post: the list is the recipient and the
+        // sender was refused, as with Google Groups.
+        (
+            "mailman-1.eml",
+            vec![w("staff@lists.example.org", Rejected, P, false)],
+        ),
+        (
             "qmail-10.eml",
             vec![
                 w("ida@example.org", NetworkError, P, false),

@@ -263,6 +263,8 @@ fn bounce_subject(subject: &str) -> bool {
         "warning: message",
         "returned to sender",
         "rejected:",
+        // List managers (Mailman) refusing a post.
+        "was rejected",
         "bounce",
         "mail system error",
         "postmaster",
@@ -332,6 +334,7 @@ fn bounce_body(lower: &str) -> bool {
         "delivery problem",
         "was undeliverable",
         "delivery to these recipients",
+        "was rejected for the following",
         "failed to deliver",
         "could not be reached",
         "fatal delivery error",
