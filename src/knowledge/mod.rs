@@ -112,6 +112,8 @@ pub struct KnowledgeBase {
     by_id: HashMap<String, usize>,
     /// Every pattern of every entry in one scan, built on first use.
     matcher: OnceLock<Matcher>,
+    /// Entries per listed code, in base order, built on first use.
+    by_code: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 /// All `match` patterns of the base at once, in one Aho-Corasick scan of the
@@ -400,6 +402,7 @@ impl KnowledgeBase {
 
     fn upsert(&mut self, entry: Entry) {
         self.matcher = OnceLock::new();
+        self.by_code = OnceLock::new();
         // Patterns were validated by lint; an invalid one is dropped, not fatal.
         let pats = entry
             .patterns
@@ -463,12 +466,20 @@ impl KnowledgeBase {
 
     /// Entries listing this code (reply or enhanced), in base order.
     pub fn with_code(&self, code: &str) -> Vec<usize> {
-        self.entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.codes.iter().any(|c| c == code))
-            .map(|(i, _)| i)
-            .collect()
+        // Looked up for every recipient: an index instead of a pass over the base.
+        let index = self.by_code.get_or_init(|| {
+            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, e) in self.entries.iter().enumerate() {
+                for c in &e.codes {
+                    let list = index.entry(c.clone()).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+            index
+        });
+        index.get(code).cloned().unwrap_or_default()
     }
 
     /// General entries (see [`Entry::is_general_code_entry`]) that explain this code.
