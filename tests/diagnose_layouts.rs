@@ -604,3 +604,15 @@ fn evidence_of_a_decoded_line_is_its_own_input_line() {
     let lines: Vec<usize> = r.evidence.iter().map(|e| e.line).collect();
     assert_eq!(lines, vec![11, 12], "{:?}", r.evidence);
 }
+
+#[test]
+fn quoted_printable_soft_breaks_keep_evidence_on_real_lines() {
+    let m = one("qp-soft-breaks.eml");
+    assert_eq!(m.recipients.len(), 1, "{:?}", m.recipients);
+    let r = &m.recipients[0];
+    assert_eq!(r.recipient.as_deref(), Some("uma@example.net"));
+    assert_eq!(r.status.as_deref(), Some("5.2.1"));
+    assert_evidence_is_real("qp-soft-breaks.eml", &m);
+    // The Diagnostic-Code field starts on line 21 of the input.
+    assert!(r.evidence.iter().any(|e| e.line == 21), "{:?}", r.evidence);
+}

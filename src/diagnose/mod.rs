@@ -197,6 +197,23 @@ impl Locator<'_> {
                 .then_some(guess)
                 .filter(|&g| !looks_base64(self.raw[g - 1]))
         };
+        // Quoted-printable soft breaks split a decoded line over input lines
+        // and only ever join lines, so the input line is at or after `guess`
+        // and starts like the decoded one.
+        let found = found.or_else(|| {
+            let full = text.trim();
+            let head: String = full.chars().take(20).collect();
+            (s.start_line > 0 && head.len() >= 12).then_some(())?;
+            let starts_here = |raw: &str| {
+                let raw = raw.trim();
+                // "Final-Recipient:=" — the line broke softly before the text did.
+                let cut = raw.strip_suffix('=').filter(|r| r.len() >= 12);
+                raw.starts_with(&head) || cut.is_some_and(|r| full.starts_with(r))
+            };
+            (guess.max(lo)..=hi.min(self.raw.len()))
+                .take(400)
+                .find(|&n| n >= 1 && starts_here(self.raw[n - 1]))
+        });
         let found_decoded = found.is_none().then(same_line).flatten();
         let line =
             found
