@@ -1183,7 +1183,7 @@ fn finish(
     let lower = formats::without_boilerplate(&unfold_reply(&evidence_text.to_ascii_lowercase()));
     let context_lower =
         formats::without_boilerplate(&unfold_reply(&d.context.to_ascii_lowercase()));
-    let reply = quoted
+    let mut reply = quoted
         .as_ref()
         .map(|q| q.0)
         .or_else(|| classify::find_reply(&diag))
@@ -1194,9 +1194,24 @@ fn finish(
         .or_else(|| classify::find_enhanced(&diag))
         .or_else(|| classify::find_enhanced(&d.context));
     let mut status = d.status.clone();
-    if let (Some(s), Some(q)) = (&status, &quoted_status) {
-        if s[..1] == q[..1] {
-            status = Some(q.clone());
+    // The remote server's own code in its reply outranks the Status field
+    // (the reporting MTA's summary of it) when both are of the same class.
+    let reply_status = quoted_status
+        .clone()
+        .or_else(|| classify::find_enhanced(&diag));
+    if let (Some(s), Some(t)) = (&status, &reply_status) {
+        if t != s && !t.ends_with(".0.0") && s[..1] == t[..1] {
+            status = Some(t.clone());
+        }
+    }
+    // An expiry that quotes the last refusal ("554 4.4.7 Message expired ...
+    // <421 4.4.2 Connection timed out>"): that refusal is what happened.
+    if status.as_deref().is_some_and(|s| s.ends_with(".4.7")) {
+        if let Some((r, code)) = last_quoted_refusal(&diag) {
+            if status.as_deref().is_some_and(|s| s[..1] == code[..1]) {
+                status = Some(code);
+                reply = Some(r);
+            }
         }
     }
     // A generic Status (X.0.0) with a specific code in the reply: the reply says more.
@@ -1319,6 +1334,19 @@ fn quoted_remote_reply(diag: &str) -> Option<(u16, String)> {
     });
     let c = re.captures(diag)?;
     Some((c[1].parse().ok()?, c[2].trim().to_string()))
+}
+
+/// The last reply quoted in angle brackets after an expiry notice:
+/// `... unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>`.
+fn last_quoted_refusal(diag: &str) -> Option<(u16, String)> {
+    use regex::Regex;
+    use std::sync::OnceLock;
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"<([245]\d\d)[ \-]([245]\.\d{1,3}\.\d{1,3})\b").expect("regex")
+    });
+    let c = re.captures_iter(diag).last()?;
+    Some((c[1].parse().ok()?, c[2].to_string()))
 }
 
 /// The lines of a bounce in an unknown layout that say why it failed: those
@@ -1502,7 +1530,21 @@ fn unfold_reply(text: &str) -> String {
 
 #[cfg(test)]
 mod quoted_tests {
-    use super::quoted_remote_reply;
+    use super::{last_quoted_refusal, quoted_remote_reply};
+
+    #[test]
+    fn expiry_names_the_last_refusal() {
+        assert_eq!(
+            last_quoted_refusal(
+                "554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>"
+            ),
+            Some((421, "4.4.2".to_string()))
+        );
+        assert_eq!(
+            last_quoted_refusal("550 4.4.7 QUEUE.Expired; message expired"),
+            None
+        );
+    }
 
     #[test]
     fn generator_summary_is_set_aside() {
