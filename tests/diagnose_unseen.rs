@@ -422,6 +422,14 @@ fn table() -> Vec<(&'static str, Vec<Want>)> {
             vec![w("staff@lists.example.org", Rejected, P, false)],
         ),
         (
+            "generic-1.eml",
+            vec![w("sara@example.net", MailboxFull, None, false)],
+        ),
+        (
+            "generic-2.eml",
+            vec![w("vic@example.net", UserUnknown, P, true)],
+        ),
+        (
             "qmail-10.eml",
             vec![
                 w("ida@example.org", NetworkError, P, false),

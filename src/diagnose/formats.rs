@@ -157,10 +157,19 @@ fn anchor_phrase(t: &str) -> Option<String> {
     let r = re(
         &R,
         &format!(
-            r#"(?i)(?:(?:error|failure|problem)s? (?:delivering|sending)\b.{{0,30}}?\bto|(?:was|wasn't|couldn't be|could not be|cannot be|can't be|has not been|not) (?:delivered|sent|relayed) to|delivery to the following recipients? (?:failed|was aborted|has been delayed)[^:]*:?|(?:failed|undeliverable) recipients?:?|(?:original|intended|unknown|invalid|failed|final) recipients?(?: address)?:|recipient address:|to the following (?:recipients?|address(?:es)?)[^:]*:|not delivered to|delivery failed for|unable to deliver (?:your )?(?:message|mail)? ?to|could not deliver (?:mail|message)? ?to|rejected your message to the following|your message to|failed to deliver to)\s*:?\s*['"]?<?"?({ADDR})"?>?"#
+            r#"(?i)(?:(?:error|failure|problem)s? (?:delivering|sending)\b.{{0,30}}?\bto|(?:was|wasn't|couldn't be|could not be|cannot be|can't be|has not been|not) (?:delivered|sent|relayed) to|delivery to the following recipients? (?:failed|was aborted|has been delayed)[^:]*:?|(?:failed|undeliverable) recipients?:?|(?:original|intended|unknown|invalid|failed|final) recipients?(?: address)?:|recipient address:|to the following (?:recipients?|address(?:es)?)[^:]*:|not delivered to|delivery failed for|unable to deliver (?:your )?(?:message|mail)? ?to|could not deliver (?:mail|message)? ?to|rejected your message to the following|your message to|failed to deliver to|^\s*recipients?:)\s*:?\s*['"]?<?"?({ADDR})"?>?"#
         ),
     );
-    r.captures(t).map(|c| c[1].to_ascii_lowercase())
+    if let Some(c) = r.captures(t) {
+        return Some(c[1].to_ascii_lowercase());
+    }
+    // The address inside the sentence: "Message delivery to 'a@b' failed."
+    static QUOTED: OnceLock<Regex> = OnceLock::new();
+    let quoted = re(
+        &QUOTED,
+        &format!(r#"(?i)\bdelivery to\s*['"<]({ADDR})['">]\s*(?:has\s+)?failed"#),
+    );
+    quoted.captures(t).map(|c| c[1].to_ascii_lowercase())
 }
 
 /// An SMTP `RCPT TO:<addr>` command quoted in the text.
@@ -696,6 +705,24 @@ mod tests {
         let r = transcript(&l);
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].0.addr.as_deref(), Some("a@example.net"));
+    }
+
+    #[test]
+    fn session_log_with_time_stamps_is_a_transcript() {
+        let l = v(" Mon 2026-11-23 17:00:00.301: --> MAIL From:<s@example.org>\n Mon 2026-11-23 17:00:00.400: <-- 250 2.1.0 Ok\n Mon 2026-11-23 17:00:00.401: --> RCPT To:<b@example.net>\n Mon 2026-11-23 17:00:00.500: <-- 550 5.1.1 No such user\n");
+        let r = transcript(&l);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].0.addr.as_deref(), Some("b@example.net"));
+        assert_eq!(r[0].1, Some(super::super::classify::Stage::Rcpt));
+    }
+
+    #[test]
+    fn last_recipient_does_not_take_the_transcript_of_others() {
+        let l = v("<a@example.net>\n    (reason: 550 5.1.1 User unknown)\n<c@example.com>\n    (reason: 550 5.7.1 Relaying denied)\n\n   ----- Transcript of session follows -----\n>>> RCPT To:<a@example.net>\n<<< 550 5.1.1 User unknown\n");
+        let r = scan(&l, None);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1].addr.as_deref(), Some("c@example.com"));
+        assert_eq!(r[1].lines, vec![2, 3]);
     }
 
     #[test]
