@@ -511,12 +511,15 @@ fn table() -> Vec<(&'static str, Vec<Want>)> {
 }
 
 /// What went wrong with one fixture, or None when it matches.
-fn check(name: &str, want: &[Want], kb: &KnowledgeBase) -> Option<String> {
+fn read(name: &str) -> Vec<u8> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/unseen")
         .join(name);
-    let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-    let msgs = match diagnose(&bytes, kb) {
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn check(name: &str, bytes: &[u8], want: &[Want], kb: &KnowledgeBase) -> Option<String> {
+    let msgs = match diagnose(bytes, kb) {
         Ok(m) => m,
         Err(e) => return Some(format!("{name}: refused: {e}")),
     };
@@ -569,7 +572,7 @@ fn unseen_layouts_are_diagnosed() {
     let table = table();
     let failures: Vec<String> = table
         .iter()
-        .filter_map(|(name, want)| check(name, want, &kb))
+        .filter_map(|(name, want)| check(name, &read(name), want, &kb))
         .collect();
     assert!(
         failures.is_empty(),
@@ -578,6 +581,38 @@ fn unseen_layouts_are_diagnosed() {
         table.len(),
         failures.join("\n")
     );
+}
+
+/// The same verdicts whatever the line endings: a paste from Windows (CRLF)
+/// or an old Mac export (bare CR) must read like the LF original.
+#[test]
+fn unseen_layouts_do_not_depend_on_line_endings() {
+    let kb = KnowledgeBase::builtin();
+    let table = table();
+    let mut failures = Vec::new();
+    for (name, want) in &table {
+        let lf = read(name);
+        let crlf: Vec<u8> = lf
+            .iter()
+            .flat_map(|&b| {
+                if b == b'\n' {
+                    vec![b'\r', b'\n']
+                } else {
+                    vec![b]
+                }
+            })
+            .collect();
+        let cr: Vec<u8> = lf
+            .iter()
+            .map(|&b| if b == b'\n' { b'\r' } else { b })
+            .collect();
+        for (ending, bytes) in [("CRLF", crlf), ("CR", cr)] {
+            if let Some(f) = check(name, &bytes, want, &kb) {
+                failures.push(format!("{ending} {f}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
