@@ -430,6 +430,13 @@ fn table() -> Vec<(&'static str, Vec<Want>)> {
             vec![w("vic@example.net", UserUnknown, P, true)],
         ),
         (
+            "exim-4.eml",
+            vec![
+                w("pia@example.net", Expired, None, false),
+                w("quim@example.com", Rejected, P, false),
+            ],
+        ),
+        (
             "qmail-10.eml",
             vec![
                 w("ida@example.org", NetworkError, P, false),

@@ -591,8 +591,21 @@ fn diagnose_message(
             merge_text(&mut text_rcpts, d, has_code);
         }
         for (r, stage) in formats::transcript(&lines) {
-            // A reply already inside a recipient's block is that recipient's reply.
-            if r.addr.is_none() && r.lines.iter().any(|i| covered.contains(i)) {
+            // A reply already inside a recipient's block is that recipient's
+            // reply, even when it quotes another address (Exim's "after
+            // MAIL FROM:<sender>" refusal names the sender).
+            let named_elsewhere = r.addr.as_ref().is_some_and(|a| {
+                !text_rcpts
+                    .iter()
+                    .any(|(d, _)| d.addr.as_deref() == Some(a.as_str()))
+            });
+            if (r.addr.is_none() || named_elsewhere) && r.lines.iter().any(|i| covered.contains(i))
+            {
+                continue;
+            }
+            // The bounce goes back to the sender: a refusal quoting their
+            // address is not a failed recipient of its own.
+            if r.addr.is_some() && r.addr == bounce_to {
                 continue;
             }
             let d = draft_from_lines(&r, h, &loc, stage);
