@@ -437,6 +437,13 @@ fn table() -> Vec<(&'static str, Vec<Want>)> {
             ],
         ),
         (
+            "opensmtpd-5.eml",
+            vec![
+                w("rene@example.net", NotAccept, P, true),
+                w("sol@example.com", NetworkError, P, false),
+            ],
+        ),
+        (
             "qmail-10.eml",
             vec![
                 w("ida@example.org", NetworkError, P, false),

@@ -1254,6 +1254,9 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "hop count exceeded",
             "forwarding loop",
             "loops back to myself",
+            // OpenSMTPD, and qmail's "This message is looping".
+            "loop detected",
+            "message is looping",
             "host name lookup failure",
             "malformed name server reply",
             "malformed or unexpected name server reply",
