@@ -581,6 +581,13 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "overquotatemp",
             "mailbox exceeded",
             "recipient's mailbox is full",
+            "account is exceeding their quota",
+            "does not have enough space",
+            "mailbox quota usage exceeded",
+            "over the allowed quota",
+            "user has too many messages on the server",
+            "account disabled temporarly for exceeding receiving limits",
+            "mail file size exceeds the maximum size allowed",
         ],
     ),
     (
@@ -656,6 +663,10 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "has been disabled",
             "account expired",
             "mailbox unavailable or access denied",
+            "is currently suspended",
+            "has been suspended",
+            "is a deactivated mailbox",
+            "boite du destinataire archivee",
             "mailbox cannot be accessed",
             "access denied, banned recipient",
         ],
@@ -698,6 +709,8 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "not local host",
             "mail relay denied",
             "relay access",
+            "requires authentication when attempting to send to a non-local e-mail address",
+            "list of allowed rcpthost",
         ],
     ),
     // A spam verdict outranks the advice about SPF/DKIM that follows it.
@@ -776,6 +789,12 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "refused due to recipient preferences",
             "user refuses to receive",
             "user reject the mail",
+            "user reject",
+            "because the recipient is only accepting mail from specific email addresses",
+            "bounced address",
+            "due to extended inactivity new mail is not currently being accepted",
+            "not found recipient account",
+            "refuse to receive mail",
             "recipient refuses",
             "blocked by the recipient",
             "you have been blocked by the recipient",
@@ -939,6 +958,7 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "message header size",
             "too many received",
             "malformed message",
+            "header size exceeds maximum permitted",
             "message is malformed",
         ],
     ),
@@ -989,6 +1009,32 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "your access to submit messages",
             "you are not allowed to send",
             "not allowed to send from",
+            "access denied (sender blacklisted)",
+            "administrative prohibition",
+            "because the sender isn't on the recipient's list of senders",
+            "denied [bouncedeny]",
+            "denied by secumail valid-address-filter",
+            "does not exist e2110",
+            "email address is on senderfilterconfig list",
+            "emetteur invalide",
+            "from: domain is invalid. please provide a valid from:",
+            "rule imposed mailbox access for",
+            "transaction failed unsigned dsn for",
+            "backscatter protection detected an invalid or expired email address",
+            "message rejected: email address is not verified",
+            "syntax error: empty email address",
+            "envelope blocked",
+        ],
+    ),
+    // Domains that resolve but name no usable mail server: before the
+    // host-unknown wordings they contain.
+    (
+        Reason::NotAccept,
+        &[
+            "name server: .: host not found",
+            "no mx record found for domain=",
+            "no route for current request",
+            "smtp protocol returned a permanent error",
         ],
     ),
     // Postfix's temporary DNS failure ("Host not found, try again") is not
@@ -1025,6 +1071,8 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "domain is not reachable",
             "invalid domain",
             "host not found",
+            "host unreachable",
+            "mail domain mentioned in email address is unknown",
         ],
     ),
     (
@@ -1089,6 +1137,9 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "mass mailer",
             "rejected for policy",
             "message given low priority",
+            "closed mailing list",
+            "we do not accept messages containing images or other attachments",
+            "without solving a captcha",
             "protocol violation",
         ],
     ),
@@ -1269,6 +1320,10 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "temporary failure in name resolution",
             "network is unreachable",
             "connection reset",
+            "could not connect and send the mail to",
+            "dns records for the destination computer could not be found",
+            "message looping",
+            "unrouteable mail domain",
         ],
     ),
     (
@@ -1337,6 +1392,9 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "temporary server error",
             "timeout waiting for input",
             "interrupted system call",
+            "it encountered an error while being processed",
+            "loop was found in the mail exchanger",
+            "system config error",
             "it would create a mail loop",
             "mail for this domain loops",
         ],
@@ -1907,6 +1965,41 @@ mod tests {
             ..aol
         };
         assert_eq!(classify(&other), Reason::NetworkError);
+    }
+
+    #[test]
+    fn documented_reason_wordings() {
+        let cases: &[(&str, Reason)] = &[
+            (
+                "552 user has too many messages on the server",
+                Reason::MailboxFull,
+            ),
+            (
+                "550 account disabled temporarly for exceeding receiving limits",
+                Reason::MailboxFull,
+            ),
+            ("550 this account has been suspended", Reason::Suspend),
+            (
+                "550 sorry, that domain isn't in my list of allowed rcpthost",
+                Reason::NoRelaying,
+            ),
+            ("550 name server: .: host not found", Reason::NotAccept),
+            ("550 unrouteable mail domain", Reason::NetworkError),
+            (
+                "550 transaction failed unsigned dsn for a@example.org",
+                Reason::Rejected,
+            ),
+            ("550 access denied (sender blacklisted)", Reason::Rejected),
+            ("550 closed mailing list", Reason::PolicyViolation),
+            ("550 system config error", Reason::SystemError),
+        ];
+        for (text, want) in cases {
+            let f = Facts {
+                text,
+                ..Facts::default()
+            };
+            assert_eq!(classify(&f), *want, "{text}");
+        }
     }
 
     #[test]
