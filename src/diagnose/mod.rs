@@ -1301,7 +1301,7 @@ fn finish(
             }
         }
     };
-    for (i, _) in kb.matching(&diag.to_lowercase()) {
+    for i in kb.matching_entries(&diag.to_lowercase()) {
         add(i);
     }
     // By code, only the general meaning: entries of particular providers that

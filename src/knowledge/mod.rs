@@ -70,16 +70,22 @@ impl LazyRegex {
 impl Pattern {
     /// Compile one YAML `match` string (a regex is checked now, kept for later).
     pub fn compile(source: &str) -> Result<Pattern, regex::Error> {
+        if let Some(re) = source.strip_prefix("re:") {
+            Regex::new(&format!("(?i){}", re.trim()))?;
+        }
+        Ok(Pattern::prepare(source))
+    }
+
+    /// Prepare a `match` string already checked with [`Pattern::compile`]
+    /// (by the knowledge lint): a regex is compiled on first use only, and
+    /// one that does not compile never matches.
+    pub fn prepare(source: &str) -> Pattern {
         match source.strip_prefix("re:") {
-            Some(re) => {
-                let source = format!("(?i){}", re.trim());
-                Regex::new(&source)?;
-                Ok(Pattern::Regex(LazyRegex {
-                    source,
-                    compiled: Arc::default(),
-                }))
-            }
-            None => Ok(Pattern::Literal(source.to_lowercase())),
+            Some(re) => Pattern::Regex(LazyRegex {
+                source: format!("(?i){}", re.trim()),
+                compiled: Arc::default(),
+            }),
+            None => Pattern::Literal(source.to_lowercase()),
         }
     }
 
@@ -403,12 +409,10 @@ impl KnowledgeBase {
     fn upsert(&mut self, entry: Entry) {
         self.matcher = OnceLock::new();
         self.by_code = OnceLock::new();
-        // Patterns were validated by lint; an invalid one is dropped, not fatal.
-        let pats = entry
-            .patterns
-            .iter()
-            .filter_map(|p| Pattern::compile(p).ok())
-            .collect();
+        // Patterns were validated by lint (a full compile each); compiling
+        // them all again here doubled the start-up time. An invalid one
+        // simply never matches.
+        let pats = entry.patterns.iter().map(|p| Pattern::prepare(p)).collect();
         match self.by_id.get(&entry.id) {
             Some(&i) => {
                 self.entries[i] = entry;
@@ -462,6 +466,20 @@ impl KnowledgeBase {
         }
         hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         hits.into_iter().map(|(i, _, r)| (i, r)).collect()
+    }
+
+    /// Entries whose `match` patterns occur in `text_lower`, in the order of
+    /// [`KnowledgeBase::matching`] (most specific first), without finding
+    /// where: one scan of the text instead of a second search per entry.
+    pub fn matching_entries(&self, text_lower: &str) -> Vec<usize> {
+        let mut hits: Vec<(usize, usize)> = self
+            .pattern_weights(text_lower)
+            .into_iter()
+            .enumerate()
+            .filter(|(_, w)| *w > 0)
+            .collect();
+        hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        hits.into_iter().map(|(i, _)| i).collect()
     }
 
     /// Entries listing this code (reply or enhanced), in base order.
@@ -592,6 +610,8 @@ mod tests {
         for t in &texts {
             let got = m.weights(kb.entries.len(), t);
             assert_eq!(got, naive(&kb, t), "text: {t}");
+            let ranked: Vec<usize> = kb.matching(t).into_iter().map(|(i, _)| i).collect();
+            assert_eq!(kb.matching_entries(t), ranked, "text: {t}");
             hits += got.iter().filter(|&&w| w > 0).count();
         }
         assert!(hits > 100, "the texts should match many entries: {hits}");
