@@ -770,6 +770,7 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "access denied, banned sender",
             "blacklisted by",
             "ip address blacklisted",
+            "bad sender ip address",
             "client host rejected",
         ],
     ),
@@ -1259,6 +1260,14 @@ const TEXT_RULES: &[(Reason, &[&str])] = &[
             "gmx.net",
             "bad ip",
             "connection dropped",
+            "connection was dropped by remote host",
+            "cannot resolve your address",
+            "confirm this mail server",
+            "go away",
+            "invalid ip for sending mail of domain",
+            "in a black list",
+            "listed as abusive",
+            "your server requires confirmation",
             "blocked",
         ],
     ),
@@ -1992,6 +2001,11 @@ mod tests {
             ("550 access denied (sender blacklisted)", Reason::Rejected),
             ("550 closed mailing list", Reason::PolicyViolation),
             ("550 system config error", Reason::SystemError),
+            ("550 bad sender ip address", Reason::Blocked),
+            (
+                "550 192.0.2.1 is in a black list at example.org",
+                Reason::Blocked,
+            ),
         ];
         for (text, want) in cases {
             let f = Facts {
