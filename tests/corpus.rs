@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Levels reached when this guard was last raised (rounded down a little).
-const MIN_REASON: f64 = 0.78;
-const MIN_STATUS: f64 = 0.95;
+const MIN_REASON: f64 = 0.97;
+const MIN_STATUS: f64 = 0.98;
 
 fn corpus() -> Option<PathBuf> {
     // ../shared from the project root; a git worktree one level deeper also works.
