@@ -180,7 +180,8 @@ async fn wizard_runs_blocklist_and_relay_checks_and_summarises() {
         );
         t.send_str("q");
         assert_eq!(t.wait_exit(DEADLINE), Some(0));
-        assert!(!t.with_screen(|s| s.alternate_screen()));
+        // The exit can be seen before the last output is read: poll for it.
+        t.wait_screen(DEADLINE, "the main screen", |s| !s.alternate_screen());
     })
     .await
     .unwrap();
