@@ -3,6 +3,7 @@
 //! how a postmaster reads a bounce: specific text first, then the enhanced
 //! status code, then the stage and the basic reply code.
 
+use super::rx;
 use crate::knowledge::Reason;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -25,7 +26,7 @@ pub enum Stage {
 /// First enhanced status code (`5.1.1`) in `text`, not part of an IP address or version.
 pub fn find_enhanced(text: &str) -> Option<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"([245])\.(\d{1,3})\.(\d{1,3})").expect("regex"));
+    let re = RE.get_or_init(|| rx::new(r"([245])\.(\d{1,3})\.(\d{1,3})").expect("regex"));
     let b = text.as_bytes();
     for m in re.find_iter(text) {
         let before = m.start().checked_sub(1).map(|i| b[i]);
@@ -50,13 +51,13 @@ pub fn find_reply(text: &str) -> Option<u16> {
     static START: OnceLock<Regex> = OnceLock::new();
     static QUOTED: OnceLock<Regex> = OnceLock::new();
     let start = START.get_or_init(|| {
-        Regex::new(r"^\s*(?:smtp;\s*|<<<\s*|#)?([245][0-5]\d)(?:[\s\-]|$)").expect("regex")
+        rx::new(r"^\s*(?:smtp;\s*|<<<\s*|#)?([245][0-5]\d)(?:[\s\-]|$)").expect("regex")
     });
     if let Some(c) = start.captures(text) {
         return c[1].parse().ok();
     }
     let quoted = QUOTED.get_or_init(|| {
-        Regex::new(
+        rx::new(
             r"(?i)(?:said:\s*|returned\s*'|<<<\s*|[#(\[]|error:?\s+|reply:?\s*|response:?\s*|code:?\s*|^|\s)([245][0-5]\d)(?:[\s\-]+(?:[245]\.\d{1,3}\.\d{1,3}|[a-z<#])|[\s\-]*$)",
         )
         .expect("regex")
@@ -67,7 +68,7 @@ pub fn find_reply(text: &str) -> Option<u16> {
     // A labelled code field: "ERROR_CODE :550, ..." (Zoho), "Code: 550,".
     static LABELLED: OnceLock<Regex> = OnceLock::new();
     let labelled = LABELLED
-        .get_or_init(|| Regex::new(r"(?i)code\s*:\s*([245][0-5]\d)(?:[^\d.]|$)").expect("regex"));
+        .get_or_init(|| rx::new(r"(?i)code\s*:\s*([245][0-5]\d)(?:[^\d.]|$)").expect("regex"));
     labelled.captures(text).and_then(|c| c[1].parse().ok())
 }
 
@@ -75,7 +76,7 @@ pub fn find_reply(text: &str) -> Option<u16> {
 pub fn find_stage(text_lower: &str) -> Option<Stage> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(
+        rx::new(
             r"(?x)
             in\ reply\ to\ (?:the\ )?(?P<a>rcpt|mail|end\ of\ data|data|helo|ehlo|lhlo|connect|initial)
           | after\ (?:the\ )?(?P<b>rcpt|mail|end\ of\ data|data|helo|ehlo|initial\ connection|sending\ data|pipelined|quit)
@@ -361,7 +362,7 @@ fn provider_code(text: &str) -> Option<Reason> {
     static AUP: OnceLock<Regex> = OnceLock::new();
     static FR: OnceLock<Regex> = OnceLock::new();
     static IB: OnceLock<Regex> = OnceLock::new();
-    let aup = AUP.get_or_init(|| Regex::new(r"aup#([a-z]*)-?(\d*)").expect("regex"));
+    let aup = AUP.get_or_init(|| rx::new(r"aup#([a-z]*)-?(\d*)").expect("regex"));
     if let Some(c) = aup.captures(text) {
         let (letters, digits) = (&c[1], &c[2]);
         if digits.is_empty() {
@@ -391,7 +392,7 @@ fn provider_code(text: &str) -> Option<Reason> {
         });
     }
     let fr = FR.get_or_init(|| {
-        Regex::new(r"\b(?:lpn|lpnaaa|ofr|ouk)(?:_|\d{3}[-_])(\d{3})\b").expect("regex")
+        rx::new(r"\b(?:lpn|lpnaaa|ofr|ouk)(?:_|\d{3}[-_])(\d{3})\b").expect("regex")
     });
     if let Some(c) = fr.captures(text) {
         return Some(match &c[1] {
@@ -410,7 +411,7 @@ fn provider_code(text: &str) -> Option<Reason> {
         });
     }
     static IUA: OnceLock<Regex> = OnceLock::new();
-    let iua = IUA.get_or_init(|| Regex::new(r"\.i\.ua/err/(\d{1,2})\b").expect("regex"));
+    let iua = IUA.get_or_init(|| rx::new(r"\.i\.ua/err/(\d{1,2})\b").expect("regex"));
     if let Some(c) = iua.captures(text) {
         // I.UA's error pages, one per reason.
         let r = match &c[1] {
@@ -429,8 +430,7 @@ fn provider_code(text: &str) -> Option<Reason> {
         }
     }
     static FB: OnceLock<Regex> = OnceLock::new();
-    let fb =
-        FB.get_or_init(|| Regex::new(r"\b(rcp|int|pol|msg|dns|con)-([pt]\d)\b").expect("regex"));
+    let fb = FB.get_or_init(|| rx::new(r"\b(rcp|int|pol|msg|dns|con)-([pt]\d)\b").expect("regex"));
     if let Some(c) = fb.captures(text) {
         // Facebook's documented SMTP error codes.
         let r = match (&c[1], &c[2]) {
@@ -451,7 +451,7 @@ fn provider_code(text: &str) -> Option<Reason> {
             return r;
         }
     }
-    let ib = IB.get_or_init(|| Regex::new(r"\sib(\d{3})\b").expect("regex"));
+    let ib = IB.get_or_init(|| rx::new(r"\sib(\d{3})\b").expect("regex"));
     if let Some(c) = ib.captures(text) {
         return Some(match &c[1] {
             "103" | "104" | "105" | "106" | "108" | "110" | "111" | "112" | "113" => Blocked,
@@ -471,14 +471,14 @@ fn provider_code(text: &str) -> Option<Reason> {
 /// IMail's report that its retries ran out.
 fn imail_gave_up(text: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"\bdelivery failed \d+ attempts").expect("regex"));
+    let re = RE.get_or_init(|| rx::new(r"\bdelivery failed \d+ attempts").expect("regex"));
     re.is_match(text)
 }
 
 /// The session state Gmail names in "... (state 14).".
 fn gmail_state(text: &str) -> Option<u32> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"\(state (\d{1,2})\)").expect("regex"));
+    let re = RE.get_or_init(|| rx::new(r"\(state (\d{1,2})\)").expect("regex"));
     re.captures(text).and_then(|c| c[1].parse().ok())
 }
 
@@ -487,7 +487,7 @@ fn gmail_state(text: &str) -> Option<u32> {
 fn host_unknown_named(text: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"\bhost [a-z0-9][a-z0-9.\-]*\.[a-z]{2,} not found|\b553 [a-z0-9][a-z0-9.\-]*\.[a-z]{2,} does not exist")
+        rx::new(r"\bhost [a-z0-9][a-z0-9.\-]*\.[a-z]{2,} not found|\b553 [a-z0-9][a-z0-9.\-]*\.[a-z]{2,} does not exist")
             .expect("regex")
     });
     re.is_match(text)

@@ -2,6 +2,7 @@
 //! Gmail, Yahoo, appliances) and SMTP transcripts: find each failed recipient
 //! and the lines that describe its failure.
 
+use super::rx;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -18,7 +19,7 @@ const ADDR: &str =
     r"[A-Za-z0-9][A-Za-z0-9._%+\-=/!#$&'*?^`{|}~]*@[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]";
 
 fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pat).expect("regex"))
+    cell.get_or_init(|| rx::new(pat).expect("regex"))
 }
 
 /// Lines that begin the copy of the original message: nothing after them is

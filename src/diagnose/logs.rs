@@ -10,6 +10,7 @@
 //! which is the final state.
 
 use super::classify::Stage;
+use super::rx;
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -34,7 +35,7 @@ pub(crate) struct LogRcpt {
 }
 
 fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pat).expect("regex"))
+    cell.get_or_init(|| rx::new(pat).expect("regex"))
 }
 
 /// A host from a log's relay or host field (`mx.example.net[192.0.2.1]:25`,

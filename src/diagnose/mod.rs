@@ -8,6 +8,7 @@ mod formats;
 mod logs;
 pub mod outcome;
 mod parse;
+mod rx;
 
 pub use outcome::Outcome;
 pub use parse::sanitize;
@@ -1146,16 +1147,15 @@ fn collect_ips(text: &str, ips: &mut Vec<IpAddr>) {
     static HOST: OnceLock<Regex> = OnceLock::new();
     static IP: OnceLock<Regex> = OnceLock::new();
     let host = HOST.get_or_init(|| {
-        Regex::new(r"(?i)(?:host\s+)?[a-z0-9][\w.\-]*\.[a-z]{2,}\.?\s*\[[0-9a-f.:]+\]")
-            .expect("regex")
+        rx::new(r"(?i)(?:host\s+)?[a-z0-9][\w.\-]*\.[a-z]{2,}\.?\s*\[[0-9a-f.:]+\]").expect("regex")
     });
     let ip = IP.get_or_init(|| {
-        Regex::new(r"(?:^|[^\d.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:[^\d.]|\.(?:\D|$)|$)")
+        rx::new(r"(?:^|[^\d.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:[^\d.]|\.(?:\D|$)|$)")
             .expect("regex")
     });
     static REMOTE_IP: OnceLock<Regex> = OnceLock::new();
     let remote_ip = REMOTE_IP.get_or_init(|| {
-        Regex::new(r"(?i)(?:giving up on |connect to )?\d{1,3}(?:\.\d{1,3}){3}\.? ?(?:does not like|failed after|failed on|but connection died|said:)?")
+        rx::new(r"(?i)(?:giving up on |connect to )?\d{1,3}(?:\.\d{1,3}){3}\.? ?(?:does not like|failed after|failed on|but connection died|said:)?")
             .expect("regex")
     });
     let cleaned = host.replace_all(text, " ");
@@ -1343,7 +1343,7 @@ fn quoted_remote_reply(diag: &str) -> Option<(u16, String)> {
     use std::sync::OnceLock;
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"^[245]\.\d{1,3}\.\d{1,3} - [^']*?\b([245]\d\d)[ \-]'([^']*)'?").expect("regex")
+        rx::new(r"^[245]\.\d{1,3}\.\d{1,3} - [^']*?\b([245]\d\d)[ \-]'([^']*)'?").expect("regex")
     });
     let c = re.captures(diag)?;
     Some((c[1].parse().ok()?, c[2].trim().to_string()))
@@ -1355,9 +1355,8 @@ fn last_quoted_refusal(diag: &str) -> Option<(u16, String)> {
     use regex::Regex;
     use std::sync::OnceLock;
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"<([245]\d\d)[ \-]([245]\.\d{1,3}\.\d{1,3})\b").expect("regex")
-    });
+    let re =
+        RE.get_or_init(|| rx::new(r"<([245]\d\d)[ \-]([245]\.\d{1,3}\.\d{1,3})\b").expect("regex"));
     let c = re.captures_iter(diag).last()?;
     Some((c[1].parse().ok()?, c[2].to_string()))
 }
@@ -1530,9 +1529,8 @@ fn unfold_reply(text: &str) -> String {
     use regex::Regex;
     use std::sync::OnceLock;
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"\s[245]\d\d[ \-](?:[245]\.\d{1,3}\.\d{1,3}\s)?").expect("regex")
-    });
+    let re = RE
+        .get_or_init(|| rx::new(r"\s[245]\d\d[ \-](?:[245]\.\d{1,3}\.\d{1,3}\s)?").expect("regex"));
     // The first reply code stays; later continuation prefixes go.
     let Some(first) = re.find(text).map(|m| m.end()) else {
         return text.to_string();
