@@ -26,7 +26,7 @@ pub enum Stage {
 /// First enhanced status code (`5.1.1`) in `text`, not part of an IP address or version.
 pub fn find_enhanced(text: &str) -> Option<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| rx::new(r"([245])\.(\d{1,3})\.(\d{1,3})").expect("regex"));
+    let re = rx::cached(&RE, r"([245])\.(\d{1,3})\.(\d{1,3})");
     let b = text.as_bytes();
     for m in re.find_iter(text) {
         let before = m.start().checked_sub(1).map(|i| b[i]);
@@ -50,34 +50,32 @@ pub fn find_enhanced(text: &str) -> Option<String> {
 pub fn find_reply(text: &str) -> Option<u16> {
     static START: OnceLock<Regex> = OnceLock::new();
     static QUOTED: OnceLock<Regex> = OnceLock::new();
-    let start = START.get_or_init(|| {
-        rx::new(r"^\s*(?:smtp;\s*|<<<\s*|#)?([245][0-5]\d)(?:[\s\-]|$)").expect("regex")
-    });
+    let start = rx::cached(
+        &START,
+        r"^\s*(?:smtp;\s*|<<<\s*|#)?([245][0-5]\d)(?:[\s\-]|$)",
+    );
     if let Some(c) = start.captures(text) {
         return c[1].parse().ok();
     }
-    let quoted = QUOTED.get_or_init(|| {
-        rx::new(
-            r"(?i)(?:said:\s*|returned\s*'|<<<\s*|[#(\[]|error:?\s+|reply:?\s*|response:?\s*|code:?\s*|^|\s)([245][0-5]\d)(?:[\s\-]+(?:[245]\.\d{1,3}\.\d{1,3}|[a-z<#])|[\s\-]*$)",
-        )
-        .expect("regex")
-    });
+    let quoted = rx::cached(
+        &QUOTED,
+        r"(?i)(?:said:\s*|returned\s*'|<<<\s*|[#(\[]|error:?\s+|reply:?\s*|response:?\s*|code:?\s*|^|\s)([245][0-5]\d)(?:[\s\-]+(?:[245]\.\d{1,3}\.\d{1,3}|[a-z<#])|[\s\-]*$)",
+    );
     if let Some(c) = quoted.captures(text) {
         return c[1].parse().ok();
     }
     // A labelled code field: "ERROR_CODE :550, ..." (Zoho), "Code: 550,".
     static LABELLED: OnceLock<Regex> = OnceLock::new();
-    let labelled = LABELLED
-        .get_or_init(|| rx::new(r"(?i)code\s*:\s*([245][0-5]\d)(?:[^\d.]|$)").expect("regex"));
+    let labelled = rx::cached(&LABELLED, r"(?i)code\s*:\s*([245][0-5]\d)(?:[^\d.]|$)");
     labelled.captures(text).and_then(|c| c[1].parse().ok())
 }
 
 /// The SMTP stage named by the bounce text, if any.
 pub fn find_stage(text_lower: &str) -> Option<Stage> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        rx::new(
-            r"(?x)
+    let re = rx::cached(
+        &RE,
+        r"(?x)
             in\ reply\ to\ (?:the\ )?(?P<a>rcpt|mail|end\ of\ data|data|helo|ehlo|lhlo|connect|initial)
           | after\ (?:the\ )?(?P<b>rcpt|mail|end\ of\ data|data|helo|ehlo|initial\ connection|sending\ data|pipelined|quit)
           | >>>\s*(?P<c>rcpt|mail|data|helo|ehlo|\.)
@@ -92,9 +90,7 @@ pub fn find_stage(text_lower: &str) -> Option<Stage> {
           | (?P<l>additional\ rcpt\ to\ generated|unknown\ recipient\ or\ mailbox\ unavailable\ ->|for\ text\ command|refused\ to\ talk\ to\ me)
           | \((?P<m>helo|ehlo|mail|rcpt|data)\)
             ",
-        )
-        .expect("regex")
-    });
+    );
     match gmail_state(text_lower) {
         Some(6) => return Some(Stage::Mail),
         Some(13) => return Some(Stage::Helo),
@@ -362,7 +358,7 @@ fn provider_code(text: &str) -> Option<Reason> {
     static AUP: OnceLock<Regex> = OnceLock::new();
     static FR: OnceLock<Regex> = OnceLock::new();
     static IB: OnceLock<Regex> = OnceLock::new();
-    let aup = AUP.get_or_init(|| rx::new(r"aup#([a-z]*)-?(\d*)").expect("regex"));
+    let aup = rx::cached(&AUP, r"aup#([a-z]*)-?(\d*)");
     if let Some(c) = aup.captures(text) {
         let (letters, digits) = (&c[1], &c[2]);
         if digits.is_empty() {
@@ -391,9 +387,7 @@ fn provider_code(text: &str) -> Option<Reason> {
             _ => return None,
         });
     }
-    let fr = FR.get_or_init(|| {
-        rx::new(r"\b(?:lpn|lpnaaa|ofr|ouk)(?:_|\d{3}[-_])(\d{3})\b").expect("regex")
-    });
+    let fr = rx::cached(&FR, r"\b(?:lpn|lpnaaa|ofr|ouk)(?:_|\d{3}[-_])(\d{3})\b");
     if let Some(c) = fr.captures(text) {
         return Some(match &c[1] {
             "101" | "102" | "103" | "401" | "510" | "999" => Blocked,
@@ -411,7 +405,7 @@ fn provider_code(text: &str) -> Option<Reason> {
         });
     }
     static IUA: OnceLock<Regex> = OnceLock::new();
-    let iua = IUA.get_or_init(|| rx::new(r"\.i\.ua/err/(\d{1,2})\b").expect("regex"));
+    let iua = rx::cached(&IUA, r"\.i\.ua/err/(\d{1,2})\b");
     if let Some(c) = iua.captures(text) {
         // I.UA's error pages, one per reason.
         let r = match &c[1] {
@@ -430,7 +424,7 @@ fn provider_code(text: &str) -> Option<Reason> {
         }
     }
     static FB: OnceLock<Regex> = OnceLock::new();
-    let fb = FB.get_or_init(|| rx::new(r"\b(rcp|int|pol|msg|dns|con)-([pt]\d)\b").expect("regex"));
+    let fb = rx::cached(&FB, r"\b(rcp|int|pol|msg|dns|con)-([pt]\d)\b");
     if let Some(c) = fb.captures(text) {
         // Facebook's documented SMTP error codes.
         let r = match (&c[1], &c[2]) {
@@ -451,7 +445,7 @@ fn provider_code(text: &str) -> Option<Reason> {
             return r;
         }
     }
-    let ib = IB.get_or_init(|| rx::new(r"\sib(\d{3})\b").expect("regex"));
+    let ib = rx::cached(&IB, r"\sib(\d{3})\b");
     if let Some(c) = ib.captures(text) {
         return Some(match &c[1] {
             "103" | "104" | "105" | "106" | "108" | "110" | "111" | "112" | "113" => Blocked,
@@ -471,14 +465,14 @@ fn provider_code(text: &str) -> Option<Reason> {
 /// IMail's report that its retries ran out.
 fn imail_gave_up(text: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| rx::new(r"\bdelivery failed \d+ attempts").expect("regex"));
+    let re = rx::cached(&RE, r"\bdelivery failed \d+ attempts");
     re.is_match(text)
 }
 
 /// The session state Gmail names in "... (state 14).".
 fn gmail_state(text: &str) -> Option<u32> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| rx::new(r"\(state (\d{1,2})\)").expect("regex"));
+    let re = rx::cached(&RE, r"\(state (\d{1,2})\)");
     re.captures(text).and_then(|c| c[1].parse().ok())
 }
 
@@ -486,10 +480,10 @@ fn gmail_state(text: &str) -> Option<u32> {
 /// "host mx.example.org not found", "553 example.org does not exist".
 fn host_unknown_named(text: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        rx::new(r"\bhost [a-z0-9][a-z0-9.\-]*\.[a-z]{2,} not found|\b553 [a-z0-9][a-z0-9.\-]*\.[a-z]{2,} does not exist")
-            .expect("regex")
-    });
+    let re = rx::cached(
+        &RE,
+        r"\bhost [a-z0-9][a-z0-9.\-]*\.[a-z]{2,} not found|\b553 [a-z0-9][a-z0-9.\-]*\.[a-z]{2,} does not exist",
+    );
     re.is_match(text)
 }
 

@@ -2,7 +2,7 @@
 //! Gmail, Yahoo, appliances) and SMTP transcripts: find each failed recipient
 //! and the lines that describe its failure.
 
-use super::rx;
+use super::rx::cached as re;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -17,10 +17,6 @@ pub(crate) struct TextRcpt {
 
 const ADDR: &str =
     r"[A-Za-z0-9][A-Za-z0-9._%+\-=/!#$&'*?^`{|}~]*@[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]";
-
-fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
-    cell.get_or_init(|| rx::new(pat).expect("regex"))
-}
 
 /// Lines that begin the copy of the original message: nothing after them is
 /// about the failure (facts §7.5 markers of each MTA).
@@ -671,9 +667,8 @@ fn sendmail_status(line: &str) -> Option<(u16, Option<String>)> {
 /// Remote MTA named in the text describing a failure.
 pub(crate) fn remote_mta(text: &str) -> Option<String> {
     // Every alternative below needs a `[` or one of these words, so most
-    // texts are ruled out without running the regex (its Unicode `\b` makes
-    // it slow on non-ASCII text). None of the words has an `s` or `k`, the
-    // only ASCII letters `(?i)` also matches outside ASCII.
+    // texts are ruled out without running the regex. None of the words has
+    // an `s` or `k`, the only ASCII letters `(?i)` also matches outside ASCII.
     let has = |w: &str| {
         text.as_bytes()
             .windows(w.len())

@@ -10,7 +10,7 @@
 //! which is the final state.
 
 use super::classify::Stage;
-use super::rx;
+use super::rx::cached as re;
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -32,10 +32,6 @@ pub(crate) struct LogRcpt {
     pub remote_mta: Option<String>,
     /// The SMTP stage, when the log line says it plainly.
     pub stage: Option<Stage>,
-}
-
-fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
-    cell.get_or_init(|| rx::new(pat).expect("regex"))
 }
 
 /// A host from a log's relay or host field (`mx.example.net[192.0.2.1]:25`,

@@ -1146,18 +1146,19 @@ fn collect_ips(text: &str, ips: &mut Vec<IpAddr>) {
     use std::sync::OnceLock;
     static HOST: OnceLock<Regex> = OnceLock::new();
     static IP: OnceLock<Regex> = OnceLock::new();
-    let host = HOST.get_or_init(|| {
-        rx::new(r"(?i)(?:host\s+)?[a-z0-9][\w.\-]*\.[a-z]{2,}\.?\s*\[[0-9a-f.:]+\]").expect("regex")
-    });
-    let ip = IP.get_or_init(|| {
-        rx::new(r"(?:^|[^\d.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:[^\d.]|\.(?:\D|$)|$)")
-            .expect("regex")
-    });
+    let host = rx::cached(
+        &HOST,
+        r"(?i)(?:host\s+)?[a-z0-9][\w.\-]*\.[a-z]{2,}\.?\s*\[[0-9a-f.:]+\]",
+    );
+    let ip = rx::cached(
+        &IP,
+        r"(?:^|[^\d.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:[^\d.]|\.(?:\D|$)|$)",
+    );
     static REMOTE_IP: OnceLock<Regex> = OnceLock::new();
-    let remote_ip = REMOTE_IP.get_or_init(|| {
-        rx::new(r"(?i)(?:giving up on |connect to )?\d{1,3}(?:\.\d{1,3}){3}\.? ?(?:does not like|failed after|failed on|but connection died|said:)?")
-            .expect("regex")
-    });
+    let remote_ip = rx::cached(
+        &REMOTE_IP,
+        r"(?i)(?:giving up on |connect to )?\d{1,3}(?:\.\d{1,3}){3}\.? ?(?:does not like|failed after|failed on|but connection died|said:)?",
+    );
     let cleaned = host.replace_all(text, " ");
     // qmail names the remote by IP ("192.0.2.1 does not like recipient").
     let cleaned = remote_ip.replace_all(&cleaned, |c: &regex::Captures<'_>| {
@@ -1342,9 +1343,10 @@ fn quoted_remote_reply(diag: &str) -> Option<(u16, String)> {
     use regex::Regex;
     use std::sync::OnceLock;
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        rx::new(r"^[245]\.\d{1,3}\.\d{1,3} - [^']*?\b([245]\d\d)[ \-]'([^']*)'?").expect("regex")
-    });
+    let re = rx::cached(
+        &RE,
+        r"^[245]\.\d{1,3}\.\d{1,3} - [^']*?\b([245]\d\d)[ \-]'([^']*)'?",
+    );
     let c = re.captures(diag)?;
     Some((c[1].parse().ok()?, c[2].trim().to_string()))
 }
@@ -1355,8 +1357,7 @@ fn last_quoted_refusal(diag: &str) -> Option<(u16, String)> {
     use regex::Regex;
     use std::sync::OnceLock;
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re =
-        RE.get_or_init(|| rx::new(r"<([245]\d\d)[ \-]([245]\.\d{1,3}\.\d{1,3})\b").expect("regex"));
+    let re = rx::cached(&RE, r"<([245]\d\d)[ \-]([245]\.\d{1,3}\.\d{1,3})\b");
     let c = re.captures_iter(diag).last()?;
     Some((c[1].parse().ok()?, c[2].to_string()))
 }
@@ -1529,8 +1530,7 @@ fn unfold_reply(text: &str) -> String {
     use regex::Regex;
     use std::sync::OnceLock;
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE
-        .get_or_init(|| rx::new(r"\s[245]\d\d[ \-](?:[245]\.\d{1,3}\.\d{1,3}\s)?").expect("regex"));
+    let re = rx::cached(&RE, r"\s[245]\d\d[ \-](?:[245]\.\d{1,3}\.\d{1,3}\s)?");
     // The first reply code stays; later continuation prefixes go.
     let Some(first) = re.find(text).map(|m| m.end()) else {
         return text.to_string();

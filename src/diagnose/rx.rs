@@ -4,6 +4,7 @@
 //! fast matcher off non-ASCII text) for no gain in what they find.
 
 use regex::Regex;
+use std::sync::OnceLock;
 
 /// `pat` with `\d`, `\w`, `\s` (and their negations) as ASCII classes and
 /// `\b` as an ASCII word boundary.
@@ -61,6 +62,12 @@ pub(crate) fn ascii(pat: &str) -> String {
 /// Compile an engine regex with ASCII classes.
 pub(crate) fn new(pat: &str) -> Result<Regex, regex::Error> {
     Regex::new(&ascii(pat))
+}
+
+/// The engine regex kept in `cell`, compiled on first use. The patterns are
+/// the engine's own, so a bad one is a programming error.
+pub(crate) fn cached(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
+    cell.get_or_init(|| new(pat).expect("engine regex"))
 }
 
 #[cfg(test)]
