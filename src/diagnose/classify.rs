@@ -514,11 +514,11 @@ fn vendor_reason(f: &Facts<'_>) -> Option<Reason> {
         Some(15 | 17 | 18) => return Some(Reason::Filtered),
         _ => {}
     }
+    static VENDOR: OnceLock<Phrases> = OnceLock::new();
+    let vendor = VENDOR.get_or_init(|| Phrases::new(VENDOR_RULES, false));
     for t in [f.text, f.context] {
-        for (reason, frags) in VENDOR_RULES {
-            if frags.iter().any(|x| t.contains(x)) {
-                return Some(*reason);
-            }
+        if let Some((reason, _)) = vendor.first(t) {
+            return Some(reason);
         }
     }
     for rule in PROVIDER_RULES {
@@ -1588,56 +1588,74 @@ fn is_generic_status(status: &str) -> bool {
 /// The first text rule that matches, and the matched fragment: the earliest
 /// fragment in `TEXT_RULES` order that occurs (as a word when short).
 pub fn text_reason(text_lower: &str) -> Option<(Reason, &'static str)> {
-    let rules = text_rules();
-    let Some(ac) = &rules.automaton else {
-        // Only if the automaton could not be built: one search per fragment.
-        return TEXT_RULES.iter().find_map(|(reason, frags)| {
-            frags
-                .iter()
-                .find(|f| contains_word(text_lower, f))
-                .map(|f| (*reason, *f))
-        });
-    };
-    // One scan for all fragments instead of a substring search per fragment.
-    let hb = text_lower.as_bytes();
-    let mut first: Option<usize> = None;
-    for m in ac.find_overlapping_iter(text_lower) {
-        let (order, (_, f)) = rules.fragments[m.pattern().as_usize()];
-        if first.is_some_and(|o| o <= order) {
-            continue;
-        }
-        if f.len() < 5 && !word_at(hb, m.start(), m.end()) {
-            continue;
-        }
-        first = Some(order);
-    }
-    first.map(|o| {
-        let (_, (reason, f)) = rules.fragments[o];
-        (reason, f)
-    })
+    static RULES: OnceLock<Phrases> = OnceLock::new();
+    RULES
+        .get_or_init(|| Phrases::new(TEXT_RULES, true))
+        .first(text_lower)
 }
 
-/// All `TEXT_RULES` fragments in one automaton; pattern k is `fragments[k]`,
-/// with its position in rule order.
-struct TextRules {
+/// A rule table of fragments searched in one pass: pattern k of the
+/// automaton is `fragments[k]`, numbered in rule order, so the earliest rule
+/// with a fragment in the text is the smallest number among the matches.
+struct Phrases {
     automaton: Option<aho_corasick::AhoCorasick>,
-    fragments: Vec<(usize, (Reason, &'static str))>,
+    fragments: Vec<(Reason, &'static str)>,
+    rules: &'static [(Reason, &'static [&'static str])],
+    /// Fragments shorter than 5 characters must stand as words.
+    short_words: bool,
 }
 
-fn text_rules() -> &'static TextRules {
-    static RULES: OnceLock<TextRules> = OnceLock::new();
-    RULES.get_or_init(|| {
-        let fragments: Vec<(usize, (Reason, &'static str))> = TEXT_RULES
+impl Phrases {
+    fn new(rules: &'static [(Reason, &'static [&'static str])], short_words: bool) -> Phrases {
+        let fragments: Vec<(Reason, &'static str)> = rules
             .iter()
             .flat_map(|(reason, frags)| frags.iter().map(|f| (*reason, *f)))
-            .enumerate()
             .collect();
-        let automaton = aho_corasick::AhoCorasick::new(fragments.iter().map(|(_, (_, f))| f)).ok();
-        TextRules {
+        let automaton = aho_corasick::AhoCorasick::new(fragments.iter().map(|(_, f)| f)).ok();
+        Phrases {
             automaton,
             fragments,
+            rules,
+            short_words,
         }
-    })
+    }
+
+    fn found(&self, hay: &str, needle: &str) -> bool {
+        if self.short_words {
+            contains_word(hay, needle)
+        } else {
+            hay.contains(needle)
+        }
+    }
+
+    /// The earliest fragment (in rule order) that occurs in `text`.
+    fn first(&self, text: &str) -> Option<(Reason, &'static str)> {
+        let Some(ac) = &self.automaton else {
+            // Only if the automaton could not be built: one search per fragment.
+            return self.rules.iter().find_map(|(reason, frags)| {
+                frags
+                    .iter()
+                    .find(|f| self.found(text, f))
+                    .map(|f| (*reason, *f))
+            });
+        };
+        let hb = text.as_bytes();
+        let mut first: Option<usize> = None;
+        for m in ac.find_overlapping_iter(text) {
+            let order = m.pattern().as_usize();
+            if first.is_some_and(|o| o <= order) {
+                continue;
+            }
+            if self.short_words
+                && self.fragments[order].1.len() < 5
+                && !word_at(hb, m.start(), m.end())
+            {
+                continue;
+            }
+            first = Some(order);
+        }
+        first.map(|o| self.fragments[o])
+    }
 }
 
 /// True when `hay[s..e]` is not part of a longer word.
@@ -1679,6 +1697,30 @@ mod text_rules_scan {
                 .find(|f| contains_word(text_lower, f))
                 .map(|f| (*reason, *f))
         })
+    }
+
+    #[test]
+    fn vendor_scan_finds_what_rule_order_finds() {
+        let table = Phrases::new(VENDOR_RULES, false);
+        let frags: Vec<&str> = VENDOR_RULES
+            .iter()
+            .flat_map(|(_, f)| f.iter().copied())
+            .collect();
+        for (i, f) in frags.iter().enumerate() {
+            let other = frags[(i * 7 + 3) % frags.len()];
+            for t in [
+                f.to_string(),
+                format!("x{f}y"),
+                format!("{f} ... {other}"),
+                format!("{other}{f}"),
+            ] {
+                let naive = VENDOR_RULES
+                    .iter()
+                    .find(|(_, fs)| fs.iter().any(|x| t.contains(x)))
+                    .map(|(r, _)| *r);
+                assert_eq!(table.first(&t).map(|(r, _)| r), naive, "text: {t}");
+            }
+        }
     }
 
     #[test]

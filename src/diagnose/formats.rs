@@ -196,6 +196,9 @@ fn is_system_address(a: &str) -> bool {
 
 /// True when the line carries an SMTP reply code (`550 5.1.1 ...`, `#550`, `said: 550`).
 pub(crate) fn has_reply(line: &str) -> bool {
+    if !super::rx::has_code_start(line.as_bytes()) {
+        return false;
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
@@ -519,7 +522,13 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
             i += 1;
             continue;
         }
-        if let Some(c) = cmd.captures(l) {
+        // What the anchored patterns can start with (after white space):
+        // a marker, a verb or a reply code; `(?i)` letters may also match
+        // non-ASCII characters.
+        let head = super::rx::after_space(l).first().copied().unwrap_or(b' ');
+        let may_cmd = head >= 0x80 || b">-ciCIhHeElLmMrRdDbBqQsSaA".contains(&head);
+        let may_reply = head >= 0x80 || b"<rRsSoO2345".contains(&head);
+        if let Some(c) = may_cmd.then(|| cmd.captures(l)).flatten() {
             let verb = c[1].to_ascii_lowercase();
             stage = Some(match verb.as_str() {
                 "helo" | "ehlo" | "lhlo" | "starttls" | "auth" => Stage::Helo,
@@ -535,7 +544,7 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
             i += 1;
             continue;
         }
-        if let Some(c) = reply.captures(l) {
+        if let Some(c) = may_reply.then(|| reply.captures(l)).flatten() {
             let code: u16 = c[1].parse().unwrap_or(0);
             let mut block = vec![i];
             let mut j = i;
@@ -617,6 +626,9 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
 /// attach to their bounces (MDaemon, Kerio, appliances) prefix every command
 /// and reply with one.
 fn strip_log_prefix(line: &str) -> &str {
+    if !super::rx::has_clock(line.as_bytes()) {
+        return line;
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &R,
@@ -647,6 +659,11 @@ pub(crate) fn without_boilerplate(lower: &str) -> String {
 /// A Sendmail verdict line: `554 <a@example.net>... text` (the recipient) or
 /// `550 example.net (smtp)... text` (a host, no recipient).
 fn sendmail_status(line: &str) -> Option<(u16, Option<String>)> {
+    // Both patterns open with a reply code.
+    let b = super::rx::after_space(line);
+    if b.len() < 4 || !matches!(b[0], b'2'..=b'5') || !b[1].is_ascii_digit() {
+        return None;
+    }
     static RCPT: OnceLock<Regex> = OnceLock::new();
     static HOST: OnceLock<Regex> = OnceLock::new();
     let rcpt = re(

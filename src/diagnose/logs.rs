@@ -240,6 +240,25 @@ fn qmail(line: &str, idx: usize, deliveries: &mut HashMap<String, String>) -> Op
     })
 }
 
+/// Words that mark a log line of each format: Postfix reject lines;
+/// `to=` with `status=` (Postfix) or `stat=` (Sendmail); Exim's `**`, `==`
+/// and `rejected`; qmail's `delivery`.
+const MARKS: [&str; 8] = [
+    "reject: ",
+    " to=",
+    "status=",
+    "stat=",
+    "** ",
+    "== ",
+    "rejected ",
+    "delivery ",
+];
+
+fn marks() -> &'static aho_corasick::AhoCorasick {
+    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    AC.get_or_init(|| aho_corasick::AhoCorasick::new(MARKS).expect("fixed words"))
+}
+
 /// Every failed or deferred delivery in log lines; the last line per
 /// recipient wins. Empty when the lines are not a mail log.
 pub(crate) fn scan<T: AsRef<str>>(lines: &[T]) -> Vec<LogRcpt> {
@@ -252,13 +271,19 @@ pub(crate) fn scan<T: AsRef<str>>(lines: &[T]) -> Vec<LogRcpt> {
         if line.len() > 4000 || !line.contains(' ') {
             continue;
         }
-        let hit = if line.contains("reject: ") {
+        // Which of the words that mark each log format the line has, in
+        // one pass over it.
+        let mut has = [false; MARKS.len()];
+        for m in marks().find_overlapping_iter(line) {
+            has[m.pattern().as_usize()] = true;
+        }
+        let hit = if has[0] {
             postfix_reject(line, idx)
-        } else if line.contains(" to=") && (line.contains("status=") || line.contains("stat=")) {
+        } else if has[1] && (has[2] || has[3]) {
             keyed(line, idx)
-        } else if line.contains("** ") || line.contains("== ") || line.contains("rejected ") {
+        } else if has[4] || has[5] || has[6] {
             exim(line, idx)
-        } else if line.contains("delivery ") {
+        } else if has[7] {
             qmail(line, idx, &mut deliveries)
         } else {
             None

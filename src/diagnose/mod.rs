@@ -169,7 +169,12 @@ struct Locator<'a> {
 impl Locator<'_> {
     /// The input line (1-based) showing `text` of segment `seg` (decoded line `idx`).
     fn find(&self, seg: usize, idx: usize, text: &str) -> Evidence {
-        let needle: String = text.trim().chars().take(48).collect();
+        let trimmed = text.trim();
+        let cut = trimmed
+            .char_indices()
+            .nth(48)
+            .map_or(trimmed.len(), |(i, _)| i);
+        let needle = &trimmed[..cut];
         let s = &self.segs[seg];
         let (lo, hi) = if s.start_line == 0 {
             (1, self.raw.len())
@@ -180,10 +185,12 @@ impl Locator<'_> {
         let found = if !needle.is_empty() {
             let direct = (guess >= 1 && guess <= self.raw.len() && s.start_line > 0)
                 .then_some(guess)
-                .filter(|&g| self.raw[g - 1].contains(needle.as_str()));
+                .filter(|&g| self.raw[g - 1].contains(needle));
             direct.or_else(|| {
+                // One prepared searcher for the lines of the part.
+                let finder = memchr::memmem::Finder::new(needle);
                 (lo..=hi.min(self.raw.len()))
-                    .find(|&n| n >= 1 && self.raw[n - 1].contains(needle.as_str()))
+                    .find(|&n| n >= 1 && finder.find(self.raw[n - 1].as_bytes()).is_some())
             })
         } else {
             None

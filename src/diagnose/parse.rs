@@ -15,7 +15,7 @@ pub(crate) fn normalise(input: &[u8]) -> Vec<u8> {
     // Copy the runs between CRs whole: most input has no CR at all.
     let mut out = Vec::with_capacity(input.len());
     let mut rest = input;
-    while let Some(p) = rest.iter().position(|&b| b == b'\r') {
+    while let Some(p) = memchr::memchr(b'\r', rest) {
         out.extend_from_slice(&rest[..p]);
         out.push(b'\n');
         let skip = if rest.get(p + 1) == Some(&b'\n') {
@@ -137,9 +137,7 @@ fn is_mbox_separator(line: &[u8]) -> bool {
 }
 
 fn memchr_nl(text: &[u8], from: usize) -> usize {
-    text[from..]
-        .iter()
-        .position(|&b| b == b'\n')
+    memchr::memchr(b'\n', &text[from..])
         .map(|p| from + p)
         .unwrap_or(text.len())
 }
@@ -221,12 +219,7 @@ struct LineMap {
 impl LineMap {
     fn new(text: &[u8]) -> LineMap {
         let mut starts = vec![0];
-        starts.extend(
-            text.iter()
-                .enumerate()
-                .filter(|(_, &b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
         LineMap { starts }
     }
     fn line(&self, offset: usize) -> usize {
