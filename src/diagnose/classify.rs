@@ -514,8 +514,8 @@ fn vendor_reason(f: &Facts<'_>) -> Option<Reason> {
         Some(15 | 17 | 18) => return Some(Reason::Filtered),
         _ => {}
     }
-    static VENDOR: OnceLock<Phrases> = OnceLock::new();
-    let vendor = VENDOR.get_or_init(|| Phrases::new(VENDOR_RULES, false));
+    static VENDOR: OnceLock<RuleTable> = OnceLock::new();
+    let vendor = VENDOR.get_or_init(|| RuleTable::new(VENDOR_RULES, false));
     for t in [f.text, f.context] {
         if let Some((reason, _)) = vendor.first(t) {
             return Some(reason);
@@ -1588,16 +1588,16 @@ fn is_generic_status(status: &str) -> bool {
 /// The first text rule that matches, and the matched fragment: the earliest
 /// fragment in `TEXT_RULES` order that occurs (as a word when short).
 pub fn text_reason(text_lower: &str) -> Option<(Reason, &'static str)> {
-    static RULES: OnceLock<Phrases> = OnceLock::new();
+    static RULES: OnceLock<RuleTable> = OnceLock::new();
     RULES
-        .get_or_init(|| Phrases::new(TEXT_RULES, true))
+        .get_or_init(|| RuleTable::new(TEXT_RULES, true))
         .first(text_lower)
 }
 
 /// A rule table of fragments searched in one pass: pattern k of the
 /// automaton is `fragments[k]`, numbered in rule order, so the earliest rule
 /// with a fragment in the text is the smallest number among the matches.
-struct Phrases {
+struct RuleTable {
     automaton: Option<aho_corasick::AhoCorasick>,
     fragments: Vec<(Reason, &'static str)>,
     rules: &'static [(Reason, &'static [&'static str])],
@@ -1605,14 +1605,14 @@ struct Phrases {
     short_words: bool,
 }
 
-impl Phrases {
-    fn new(rules: &'static [(Reason, &'static [&'static str])], short_words: bool) -> Phrases {
+impl RuleTable {
+    fn new(rules: &'static [(Reason, &'static [&'static str])], short_words: bool) -> RuleTable {
         let fragments: Vec<(Reason, &'static str)> = rules
             .iter()
             .flat_map(|(reason, frags)| frags.iter().map(|f| (*reason, *f)))
             .collect();
         let automaton = aho_corasick::AhoCorasick::new(fragments.iter().map(|(_, f)| f)).ok();
-        Phrases {
+        RuleTable {
             automaton,
             fragments,
             rules,
@@ -1701,7 +1701,7 @@ mod text_rules_scan {
 
     #[test]
     fn vendor_scan_finds_what_rule_order_finds() {
-        let table = Phrases::new(VENDOR_RULES, false);
+        let table = RuleTable::new(VENDOR_RULES, false);
         let frags: Vec<&str> = VENDOR_RULES
             .iter()
             .flat_map(|(_, f)| f.iter().copied())

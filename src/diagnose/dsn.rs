@@ -51,7 +51,7 @@ pub(crate) struct DsnMessage {
 /// as block separators (`None`).
 fn fields(text: &str) -> Vec<Option<Field>> {
     let mut out: Vec<Option<Field>> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in super::text::lines(text).enumerate() {
         if line.trim().is_empty() {
             out.push(None);
             continue;
@@ -121,7 +121,7 @@ pub(crate) fn clean_address(v: &str) -> Option<String> {
 
 /// True when the text contains RFC 3464 recipient fields.
 pub(crate) fn has_dsn_fields(text: &str) -> bool {
-    text.lines().any(|l| {
+    super::text::lines(text).any(|l| {
         let l = l.trim_start().to_ascii_lowercase();
         l.starts_with("final-recipient:") || l.starts_with("original-recipient:")
     })

@@ -3,6 +3,7 @@
 //! and the lines that describe its failure.
 
 use super::rx::cached as re;
+use super::rx::cached_with as re_with;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -74,12 +75,11 @@ fn is_header_like(line: &str) -> bool {
 /// An address on a line of its own (Exim, qmail, Exchange, Sendmail lists).
 fn anchor_alone(t: &str) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
-    let r = re(
-        &R,
-        &format!(
+    let r = re_with(&R, || {
+        format!(
             r#"^(?:(?:"[^"]*"\s*|[^<>@:,]{{0,60}}\s)<({ADDR})>|<?"?({ADDR})"?>?)(?:\s*\([^)]*\))?\s*:?\s*$"#
-        ),
-    );
+        )
+    });
     let c = r.captures(t)?;
     c.get(1)
         .or(c.get(2))
@@ -90,10 +90,9 @@ fn anchor_alone(t: &str) -> Option<String> {
 /// `addr: text` and `addr ... text`.
 fn anchor_leading(t: &str) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
-    let r = re(
-        &R,
-        &format!(r#"^<?({ADDR})>?(?:\s*\([^)]*\))?(?:\s*(?::|\.\.\.|,)\s*|\s+)[^\s@]"#),
-    );
+    let r = re_with(&R, || {
+        format!(r#"^<?({ADDR})>?(?:\s*\([^)]*\))?(?:\s*(?::|\.\.\.|,)\s*|\s+)[^\s@]"#)
+    });
     r.captures(t).map(|c| c[1].to_ascii_lowercase())
 }
 
@@ -103,10 +102,9 @@ fn anchor_leading(t: &str) -> Option<String> {
 fn anchor_labelled(t: &str) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
     static FAIL: OnceLock<Regex> = OnceLock::new();
-    let r = re(
-        &R,
-        &format!(r#"^([^@:<>]{{3,50}}):\s*<?"?({ADDR})"?>?\.?$"#),
-    );
+    let r = re_with(&R, || {
+        format!(r#"^([^@:<>]{{3,50}}):\s*<?"?({ADDR})"?>?\.?$"#)
+    });
     let c = r.captures(t)?;
     let label = c[1].to_ascii_lowercase();
     let failure_word = re(
@@ -151,21 +149,19 @@ fn introduces_sender(prev: &str) -> bool {
 /// Phrases of known layouts that name the failed recipient inside a sentence.
 fn anchor_phrase(t: &str) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
-    let r = re(
-        &R,
-        &format!(
+    let r = re_with(&R, || {
+        format!(
             r#"(?i)(?:(?:error|failure|problem)s? (?:delivering|sending)\b.{{0,30}}?\bto|(?:was|wasn't|couldn't be|could not be|cannot be|can't be|has not been|not) (?:delivered|sent|relayed) to|delivery to the following recipients? (?:failed|was aborted|has been delayed)[^:]*:?|(?:failed|undeliverable) recipients?:?|(?:original|intended|unknown|invalid|failed|final) recipients?(?: address)?:|recipient address:|to the following (?:recipients?|address(?:es)?)[^:]*:|not delivered to|delivery failed for|unable to deliver (?:your )?(?:message|mail)? ?to|could not deliver (?:mail|message)? ?to|rejected your message to the following|your message to|failed to deliver to|^\s*recipients?:)\s*:?\s*['"]?<?"?({ADDR})"?>?"#
-        ),
-    );
+        )
+    });
     if let Some(c) = r.captures(t) {
         return Some(c[1].to_ascii_lowercase());
     }
     // The address inside the sentence: "Message delivery to 'a@b' failed."
     static QUOTED: OnceLock<Regex> = OnceLock::new();
-    let quoted = re(
-        &QUOTED,
-        &format!(r#"(?i)\bdelivery to\s*['"<]({ADDR})['">]\s*(?:has\s+)?failed"#),
-    );
+    let quoted = re_with(&QUOTED, || {
+        format!(r#"(?i)\bdelivery to\s*['"<]({ADDR})['">]\s*(?:has\s+)?failed"#)
+    });
     quoted.captures(t).map(|c| c[1].to_ascii_lowercase())
 }
 
@@ -196,7 +192,7 @@ fn is_system_address(a: &str) -> bool {
 
 /// True when the line carries an SMTP reply code (`550 5.1.1 ...`, `#550`, `said: 550`).
 pub(crate) fn has_reply(line: &str) -> bool {
-    if !super::rx::has_code_start(line.as_bytes()) {
+    if !super::text::has_code_start(line.as_bytes()) {
         return false;
     }
     static R: OnceLock<Regex> = OnceLock::new();
@@ -217,7 +213,9 @@ fn continuation_opener(line: &str) -> bool {
 }
 
 /// Scan human-readable lines for per-recipient blocks.
-pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
+pub(crate) fn scan<T: AsRef<str>>(input: &[T], sender: Option<&str>) -> Vec<TextRcpt> {
+    let lines: Vec<&str> = input.iter().map(|l| l.as_ref()).collect();
+    let lines = lines.as_slice();
     let limit = original_start(lines).unwrap_or(lines.len());
     let mut anchors: Vec<(usize, String, bool)> = Vec::new();
     let mut prev_text = "";
@@ -342,9 +340,9 @@ pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
     }
     // One recipient whose block has no reply, while the text has one further
     // down (Gmail "The response from the remote server was:", DragonFly): join them.
-    if out.len() == 1 && !out[0].lines.iter().any(|&i| has_reply(&lines[i])) {
+    if out.len() == 1 && !out[0].lines.iter().any(|&i| has_reply(lines[i])) {
         if let Some(first) = (0..limit)
-            .find(|&i| !out[0].lines.contains(&i) && has_reply(&lines[i]) && i > out[0].lines[0])
+            .find(|&i| !out[0].lines.contains(&i) && has_reply(lines[i]) && i > out[0].lines[0])
         {
             let mut j = first;
             // Include the line that introduces the reply.
@@ -360,7 +358,7 @@ pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
             // RESOLVER.ADR.RecipientNotFound ..." further down).
             out[0].lines.extend(
                 (j..limit.min(j + 40))
-                    .filter(|&k| has_reply(&lines[k]))
+                    .filter(|&k| has_reply(lines[k]))
                     .take(3),
             );
             out[0].lines.sort_unstable();
@@ -372,11 +370,13 @@ pub(crate) fn scan(lines: &[String], sender: Option<&str>) -> Vec<TextRcpt> {
 
 /// The line naming `needle` (a recipient as a DSN states it) and the lines
 /// that follow it up to a blank line: that recipient's text.
-pub(crate) fn block_naming(lines: &[String], needle: &str) -> Option<TextRcpt> {
+pub(crate) fn block_naming<T: AsRef<str>>(input: &[T], needle: &str) -> Option<TextRcpt> {
+    let lines: Vec<&str> = input.iter().map(|l| l.as_ref()).collect();
+    let lines = lines.as_slice();
     let limit = original_start(lines).unwrap_or(lines.len());
     let needle = needle.to_ascii_lowercase();
     let at = (0..limit)
-        .find(|&i| !is_header_like(&lines[i]) && lines[i].to_ascii_lowercase().contains(&needle))?;
+        .find(|&i| !is_header_like(lines[i]) && lines[i].to_ascii_lowercase().contains(&needle))?;
     let block: Vec<usize> = (at..limit)
         .take_while(|&i| !lines[i].trim().is_empty())
         .take(12)
@@ -390,21 +390,23 @@ pub(crate) fn block_naming(lines: &[String], needle: &str) -> Option<TextRcpt> {
 /// Error notices of mailing-list managers: each sentence that ends with the
 /// list address in angle brackets (`You are not a member of this mailing list
 /// <list@example.org>.`) is one failure, with the rest of its paragraph.
-pub(crate) fn list_notice(lines: &[String]) -> Vec<TextRcpt> {
+pub(crate) fn list_notice<T: AsRef<str>>(input: &[T]) -> Vec<TextRcpt> {
+    let lines: Vec<&str> = input.iter().map(|l| l.as_ref()).collect();
+    let lines = lines.as_slice();
     static R: OnceLock<Regex> = OnceLock::new();
-    let r = re(&R, &format!(r"<({ADDR})>\.?\s*$"));
+    let r = re_with(&R, || format!(r"<({ADDR})>\.?\s*$"));
     let limit = original_start(lines).unwrap_or(lines.len());
     let mut out: Vec<TextRcpt> = Vec::new();
     let mut i = 0;
     while i < limit {
-        let Some(c) = r.captures(&lines[i]).filter(|_| !is_header_like(&lines[i])) else {
+        let Some(c) = r.captures(lines[i]).filter(|_| !is_header_like(lines[i])) else {
             i += 1;
             continue;
         };
         let addr = c[1].to_ascii_lowercase();
         let mut block = vec![i];
         i += 1;
-        while i < limit && !lines[i].trim().is_empty() && !r.is_match(&lines[i]) {
+        while i < limit && !lines[i].trim().is_empty() && !r.is_match(lines[i]) {
             block.push(i);
             i += 1;
         }
@@ -423,7 +425,9 @@ pub(crate) fn list_notice(lines: &[String]) -> Vec<TextRcpt> {
 
 /// The paragraph ending at most three blank lines above line `first`, when
 /// it states a failure in known wording.
-fn heading_above(lines: &[String], first: usize) -> Vec<usize> {
+fn heading_above<T: AsRef<str>>(input: &[T], first: usize) -> Vec<usize> {
+    let lines: Vec<&str> = input.iter().map(|l| l.as_ref()).collect();
+    let lines = lines.as_slice();
     let mut end = first;
     while end > 0 && first - end <= 3 && lines[end - 1].trim().is_empty() {
         end -= 1;
@@ -450,22 +454,25 @@ fn heading_above(lines: &[String], first: usize) -> Vec<usize> {
 /// reply line, session logs; translated InterScan transcripts label the
 /// `>>>`/`<<<` markers with a word such as 送信): each error reply is tied to
 /// the command it answered.
-pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::classify::Stage>)> {
+pub(crate) fn transcript<T: AsRef<str>>(
+    input: &[T],
+) -> Vec<(TextRcpt, Option<super::classify::Stage>)> {
+    let lines: Vec<&str> = input.iter().map(|l| l.as_ref()).collect();
+    let lines = lines.as_slice();
     use super::classify::Stage;
     static CMD: OnceLock<Regex> = OnceLock::new();
     static REPLY: OnceLock<Regex> = OnceLock::new();
     static INNER: OnceLock<Regex> = OnceLock::new();
-    let cmd = re(
-        &CMD,
-        &format!(
+    let cmd = re_with(&CMD, || {
+        format!(
             r"(?i)^\s*(?:>>>|sent\s*<<<|c:|-->|->|client:|in:|[^\x00-\x7f]{{1,8}}\s*>>>)?\s*(helo|ehlo|lhlo|mail from|rcpt to|data|bdat|quit|starttls|auth)\b:?\s*<?({ADDR})?"
-        ),
-    );
+        )
+    });
     let reply = re(
         &REPLY,
         r"(?i)^\s*(?:<<<|received\s*>>>|s:|<--|<-|server:|out:|[^\x00-\x7f]{1,8}\s*<<<)?\s*([245][0-5]\d)([ \-]|$)(.*)$",
     );
-    let inner = re(&INNER, &format!(r"<({ADDR})>"));
+    let inner = re_with(&INNER, || format!(r"<({ADDR})>"));
     let limit = original_start(lines).unwrap_or(lines.len());
     let mut out: Vec<(TextRcpt, Option<Stage>)> = Vec::new();
     let mut stage: Option<Stage> = None;
@@ -484,7 +491,7 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
     let mut keyed: Vec<(String, Vec<usize>)> = Vec::new();
     let mut i = 0;
     while i < limit {
-        let l = strip_log_prefix(&lines[i]);
+        let l = strip_log_prefix(lines[i]);
         if status_mode
             && l.trim_start()
                 .to_ascii_lowercase()
@@ -525,7 +532,7 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
         // What the anchored patterns can start with (after white space):
         // a marker, a verb or a reply code; `(?i)` letters may also match
         // non-ASCII characters.
-        let head = super::rx::after_space(l).first().copied().unwrap_or(b' ');
+        let head = super::text::after_space(l).first().copied().unwrap_or(b' ');
         let may_cmd = head >= 0x80 || b">-ciCIhHeElLmMrRdDbBqQsSaA".contains(&head);
         let may_reply = head >= 0x80 || b"<rRsSoO2345".contains(&head);
         if let Some(c) = may_cmd.then(|| cmd.captures(l)).flatten() {
@@ -551,7 +558,7 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
             // Multi-line reply: "550-..." continues until "550 ...".
             while j + 1 < limit && &c[2] == "-" {
                 j += 1;
-                match reply.captures(strip_log_prefix(&lines[j])) {
+                match reply.captures(strip_log_prefix(lines[j])) {
                     Some(n) if n[1] == c[1] => {
                         block.push(j);
                         if &n[2] != "-" {
@@ -626,7 +633,7 @@ pub(crate) fn transcript(lines: &[String]) -> Vec<(TextRcpt, Option<super::class
 /// attach to their bounces (MDaemon, Kerio, appliances) prefix every command
 /// and reply with one.
 fn strip_log_prefix(line: &str) -> &str {
-    if !super::rx::has_clock(line.as_bytes()) {
+    if !super::text::has_clock(line.as_bytes()) {
         return line;
     }
     static R: OnceLock<Regex> = OnceLock::new();
@@ -649,7 +656,7 @@ pub(crate) fn without_boilerplate(lower: &str) -> String {
     ];
     let mut out = lower.to_string();
     for f in FIXED {
-        if out.contains(f) {
+        if super::text::has(&out, f) {
             out = out.replace(f, " ");
         }
     }
@@ -660,16 +667,15 @@ pub(crate) fn without_boilerplate(lower: &str) -> String {
 /// `550 example.net (smtp)... text` (a host, no recipient).
 fn sendmail_status(line: &str) -> Option<(u16, Option<String>)> {
     // Both patterns open with a reply code.
-    let b = super::rx::after_space(line);
+    let b = super::text::after_space(line);
     if b.len() < 4 || !matches!(b[0], b'2'..=b'5') || !b[1].is_ascii_digit() {
         return None;
     }
     static RCPT: OnceLock<Regex> = OnceLock::new();
     static HOST: OnceLock<Regex> = OnceLock::new();
-    let rcpt = re(
-        &RCPT,
-        &format!(r"^\s*([245]\d\d)\s+<?({ADDR})>?\.\.\.\s*\S"),
-    );
+    let rcpt = re_with(&RCPT, || {
+        format!(r"^\s*([245]\d\d)\s+<?({ADDR})>?\.\.\.\s*\S")
+    });
     let host = re(
         &HOST,
         r"^\s*([245]\d\d)\s+[A-Za-z0-9][\w.\-]*\s+\([\w\-]+\)\.\.\.\s*\S",

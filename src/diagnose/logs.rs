@@ -274,6 +274,10 @@ pub(crate) fn scan<T: AsRef<str>>(lines: &[T]) -> Vec<LogRcpt> {
         // Which of the words that mark each log format the line has, in
         // one pass over it.
         let mut has = [false; MARKS.len()];
+        // Most lines have none: the prefiltered search says so quickly.
+        if !marks().is_match(line) {
+            continue;
+        }
         for m in marks().find_overlapping_iter(line) {
             has[m.pattern().as_usize()] = true;
         }

@@ -9,6 +9,9 @@ mod logs;
 pub mod outcome;
 mod parse;
 mod rx;
+mod text;
+
+use text::Phrases;
 
 pub use outcome::Outcome;
 pub use parse::sanitize;
@@ -139,7 +142,7 @@ pub fn diagnose(input: &[u8], kb: &KnowledgeBase) -> Result<Vec<MessageDiagnosis
     }
     let norm = parse::normalise(input);
     let text = parse::lossy(&norm);
-    let raw_lines: Vec<&str> = text.split('\n').collect();
+    let raw_lines: Vec<&str> = text::split_nl(&text);
     let mut out = Vec::new();
     for (first_line, msg) in parse::split_mbox(&norm) {
         out.push(diagnose_message(msg, first_line, &raw_lines, kb, 0));
@@ -200,7 +203,7 @@ impl Locator<'_> {
         // bytes read differently there. Base64 keeps no such correspondence.
         let same_line = || {
             let span = hi.checked_sub(lo)? + 1;
-            let n = s.text.lines().count();
+            let n = text::lines(&s.text).count();
             (s.start_line > 0 && n.abs_diff(span) <= 1 && guess <= hi.min(self.raw.len()))
                 .then_some(guess)
                 .filter(|&g| !looks_base64(self.raw[g - 1]))
@@ -260,8 +263,7 @@ fn squash(s: &str) -> String {
 }
 
 fn bounce_subject(subject: &str) -> bool {
-    let s = subject.to_ascii_lowercase();
-    [
+    static WORDS: Phrases = Phrases::new(&[
         "undeliver",
         "undelivered",
         "returned mail",
@@ -296,14 +298,12 @@ fn bounce_subject(subject: &str) -> bool {
         "delivery report",
         "nicht zustellbar",
         "unable to deliver",
-    ]
-    .iter()
-    .any(|m| s.contains(m))
+    ]);
+    WORDS.any_in(&subject.to_ascii_lowercase())
 }
 
 fn bounce_sender(from: &str) -> bool {
-    let f = from.to_ascii_lowercase();
-    [
+    static WORDS: Phrases = Phrases::new(&[
         "mailer-daemon",
         "postmaster",
         "mail delivery",
@@ -318,13 +318,12 @@ fn bounce_sender(from: &str) -> bool {
         "mdaemon",
         "bounce",
         "microsoftexchange",
-    ]
-    .iter()
-    .any(|m| f.contains(m))
+    ]);
+    WORDS.any_in(&from.to_ascii_lowercase())
 }
 
 fn bounce_body(lower: &str) -> bool {
-    [
+    static WORDS: Phrases = Phrases::new(&[
         "could not be delivered",
         "couldn't be delivered",
         "wasn't delivered",
@@ -363,9 +362,8 @@ fn bounce_body(lower: &str) -> bool {
         "failed to deliver",
         "could not be reached",
         "fatal delivery error",
-    ]
-    .iter()
-    .any(|m| lower.contains(m))
+    ]);
+    WORDS.any_in(lower)
 }
 
 fn is_vacation(ex: &parse::Extracted) -> bool {
@@ -380,7 +378,7 @@ fn is_vacation(ex: &parse::Extracted) -> bool {
             .header("precedence")
             .is_some_and(|v| v.to_ascii_lowercase().contains("auto_reply"));
     let subj = ex.subject.as_deref().unwrap_or("").to_ascii_lowercase();
-    let vac_subject = [
+    static VACATION: Phrases = Phrases::new(&[
         "out of office",
         "out of the office",
         "automatic reply",
@@ -400,9 +398,8 @@ fn is_vacation(ex: &parse::Extracted) -> bool {
         "on leave",
         "away until",
         "i am away",
-    ]
-    .iter()
-    .any(|m| subj.contains(m));
+    ]);
+    let vac_subject = VACATION.any_in(&subj);
     // RFC 3834: Auto-Submitted: auto-replied marks an automatic response;
     // bounces carry it too, so the caller rules those out first.
     x_auto || auto || (vac_subject && !bounce_subject(&subj))
@@ -459,7 +456,7 @@ fn diagnose_message(
         if seg.kind != parse::SegKind::Human {
             continue;
         }
-        let mut lines: Vec<String> = seg.text.lines().map(|l| l.to_string()).collect();
+        let mut lines: Vec<String> = text::lines(&seg.text).map(|l| l.to_string()).collect();
         parse::unquote(&mut lines);
         human.push(
             lines
@@ -491,14 +488,14 @@ fn diagnose_message(
     let is_feedback = ex.report_type.as_deref() == Some("feedback-report")
         || feedback_seg.is_some()
         || unsubscribe
-        || (human_lower.contains("feedback-type:") && human_lower.contains("user-agent:"));
+        || (text::has(&human_lower, "feedback-type:") && text::has(&human_lower, "user-agent:"));
     if is_feedback {
         let mut recips = Vec::new();
         let (seg_i, text) = match feedback_seg {
             Some(i) => (Some(i), ex.segments[i].text.clone()),
             None => (None, human_lower.clone()),
         };
-        for (idx, line) in text.lines().enumerate() {
+        for (idx, line) in text::lines(&text).enumerate() {
             let l = line.trim();
             let low = l.to_ascii_lowercase();
             if low.starts_with("original-rcpt-to:") || low.starts_with("removal-recipient:") {
@@ -554,7 +551,7 @@ fn diagnose_message(
     if dsn_msgs.is_empty() {
         for (i, s) in ex.segments.iter().enumerate() {
             if s.kind == parse::SegKind::Human && dsn::has_dsn_fields(&s.text) {
-                let mut lines: Vec<String> = s.text.lines().map(|l| l.to_string()).collect();
+                let mut lines: Vec<String> = text::lines(&s.text).map(|l| l.to_string()).collect();
                 parse::unquote(&mut lines);
                 let m = dsn::parse(&lines.join("\n"));
                 if !m.recipients.is_empty() {
@@ -569,7 +566,7 @@ fn diagnose_message(
     let bounce_to = ex.header("to").and_then(first_address);
     let mut text_rcpts: Vec<(Draft, bool)> = Vec::new();
     for h in &human {
-        let lines: Vec<String> = h.iter().map(|l| l.text.clone()).collect();
+        let lines: Vec<&str> = h.iter().map(|l| l.text.as_str()).collect();
         // Lines copied from a mail server's log carry their own verdicts.
         let logged = logs::scan(&lines);
         if !logged.is_empty() {
@@ -594,7 +591,7 @@ fn diagnose_message(
         let mut covered: Vec<usize> = Vec::new();
         for r in formats::scan(&lines, bounce_to.as_deref()) {
             let d = draft_from_lines(&r, h, &loc, None);
-            let has_code = r.lines.iter().any(|&i| formats::has_reply(&lines[i]));
+            let has_code = r.lines.iter().any(|&i| formats::has_reply(lines[i]));
             covered.extend(r.lines.iter().copied());
             merge_text(&mut text_rcpts, d, has_code);
         }
@@ -650,7 +647,7 @@ fn diagnose_message(
                     .and_then(|m| host_only(&dsn::typed(&m.0).1)),
                 ..Draft::default()
             };
-            let seg_text: Vec<&str> = ex.segments[*si].text.lines().collect();
+            let seg_text: Vec<&str> = text::lines(&ex.segments[*si].text).collect();
             let mut ev = |line: usize| {
                 if let Some(t) = seg_text.get(line) {
                     d.evidence.push(loc.find(*si, line, t));
@@ -704,7 +701,7 @@ fn diagnose_message(
                     .filter(|v| v.len() >= 6 && !v.contains('@'));
                 lookups += usize::from(named.is_some());
                 for h in human.iter().filter(|_| named.is_some()) {
-                    let lines: Vec<String> = h.iter().map(|l| l.text.clone()).collect();
+                    let lines: Vec<&str> = h.iter().map(|l| l.text.as_str()).collect();
                     if let Some(b) = formats::block_naming(&lines, named.unwrap_or_default()) {
                         let t = draft_from_lines(&b, h, &loc, None);
                         d.diagnostic = t.diagnostic;
@@ -722,8 +719,8 @@ fn diagnose_message(
     let mut ses_kind = None;
     if drafts.is_empty() {
         for (si, seg) in ex.segments.iter().enumerate() {
-            if seg.kind == parse::SegKind::Human && seg.text.contains("notificationType")
-                || seg.text.contains("\"eventType\"")
+            if seg.kind == parse::SegKind::Human && text::has(&seg.text, "notificationType")
+                || text::has(&seg.text, "\"eventType\"")
             {
                 if let Some((kind, found)) = ses_json(&seg.text, si, &loc) {
                     ses_kind = Some(kind);
@@ -766,7 +763,7 @@ fn diagnose_message(
     });
     if drafts.is_empty() && list_admin && ex.header("x-mlserver").is_some() {
         if let Some(h) = human.first() {
-            let lines: Vec<String> = h.iter().map(|l| l.text.clone()).collect();
+            let lines: Vec<&str> = h.iter().map(|l| l.text.as_str()).collect();
             for r in formats::list_notice(&lines) {
                 let mut d = draft_from_lines(&r, h, &loc, None);
                 d.context = ex.subject.clone().unwrap_or_default();
@@ -1073,7 +1070,7 @@ fn original_header(ex: &parse::Extracted, name: &str) -> Option<String> {
     let prefix = format!("{name}:");
     for s in &ex.segments {
         if s.kind == parse::SegKind::Original {
-            for l in s.text.lines() {
+            for l in text::lines(&s.text) {
                 if l.to_ascii_lowercase().starts_with(&prefix) {
                     return Some(l[prefix.len()..].trim().to_string());
                 }

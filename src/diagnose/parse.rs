@@ -145,6 +145,10 @@ fn memchr_nl(text: &[u8], from: usize) -> usize {
 /// Make text safe to print: escape sequences and control characters are shown
 /// as visible `\xNN` escapes instead of reaching a terminal raw; tabs become spaces.
 pub fn sanitize(s: &str) -> String {
+    // Most text is printable ASCII already.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -1,0 +1,166 @@
+//! Cheap text primitives for the engine's hot paths: line splitting with
+//! memchr and byte checks that rule lines out before a regex runs.
+
+/// The lines of `text`, exactly as [`str::lines`] gives them (split at
+/// `\n`, a `\r` before it removed, no empty last line after a final `\n`),
+/// found with memchr instead of a byte-by-byte search.
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        if r.is_empty() {
+            rest = None;
+            return None;
+        }
+        match memchr::memchr(b'\n', r.as_bytes()) {
+            Some(p) => {
+                rest = Some(&r[p + 1..]);
+                let line = &r[..p];
+                Some(line.strip_suffix('\r').unwrap_or(line))
+            }
+            // A last line without `\n` keeps a trailing `\r`.
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
+/// True when `needle` occurs in `hay`: a vectorised search, for haystacks
+/// that may be a whole message.
+pub(crate) fn has(hay: &str, needle: &str) -> bool {
+    memchr::memmem::find(hay.as_bytes(), needle.as_bytes()).is_some()
+}
+
+/// A fixed list of phrases looked for together: one prefiltered
+/// Aho-Corasick search instead of a substring search per phrase, which
+/// matters when the text is a whole bounce.
+pub(crate) struct Phrases {
+    words: &'static [&'static str],
+    automaton: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
+}
+
+impl Phrases {
+    /// The list; the automaton is built on first use.
+    pub(crate) const fn new(words: &'static [&'static str]) -> Phrases {
+        Phrases {
+            words,
+            automaton: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// True when any of the phrases occurs in `hay`.
+    pub(crate) fn any_in(&self, hay: &str) -> bool {
+        match self
+            .automaton
+            .get_or_init(|| aho_corasick::AhoCorasick::new(self.words).ok())
+        {
+            Some(ac) => ac.is_match(hay),
+            // Only if building failed: one search per phrase.
+            None => self.words.iter().any(|w| hay.contains(w)),
+        }
+    }
+}
+
+/// `text` split at every `\n`, as `text.split('\n')` gives it (a final
+/// `\n` leaves an empty last piece).
+pub(crate) fn split_nl(text: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(text.len() / 40 + 1);
+    let mut start = 0;
+    for p in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        out.push(&text[start..p]);
+        start = p + 1;
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// The text after leading `\s` (ASCII whitespace as the engine's regexes
+/// read it), for cheap checks of what an anchored pattern can start with.
+pub(crate) fn after_space(line: &str) -> &[u8] {
+    let b = line.as_bytes();
+    let n = b
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'))
+        .unwrap_or(b.len());
+    &b[n..]
+}
+
+/// True when `b` has a clock time `dd:dd:dd` somewhere.
+pub(crate) fn has_clock(b: &[u8]) -> bool {
+    let mut from = 2;
+    while let Some(p) = b
+        .get(from..)
+        .and_then(|r| r.iter().position(|&c| c == b':'))
+    {
+        let i = from + p;
+        if b.len() >= i + 6
+            && b[i - 2].is_ascii_digit()
+            && b[i - 1].is_ascii_digit()
+            && b[i + 1].is_ascii_digit()
+            && b[i + 2].is_ascii_digit()
+            && b[i + 3] == b':'
+            && b[i + 4].is_ascii_digit()
+            && b[i + 5].is_ascii_digit()
+        {
+            return true;
+        }
+        from = i + 1;
+    }
+    false
+}
+
+/// True when `b` has a digit 2-5 followed by a digit or a dot: every SMTP
+/// reply code and enhanced status code has one.
+pub(crate) fn has_code_start(b: &[u8]) -> bool {
+    b.windows(2)
+        .any(|w| matches!(w[0], b'2'..=b'5') && (w[1].is_ascii_digit() || w[1] == b'.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_are_found_anywhere() {
+        static P: Phrases = Phrases::new(&["could not be delivered", "bounce"]);
+        assert!(P.any_in("your mail could not be delivered."));
+        assert!(P.any_in("a bounce"));
+        assert!(!P.any_in("delivered fine"));
+        assert!(!P.any_in(""));
+    }
+
+    #[test]
+    fn lines_split_like_the_standard_library() {
+        for t in [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "\n\n",
+            "a\n\nb\n",
+            "\r",
+            "a\rb\n",
+            "x\r\n\r\n",
+        ] {
+            let ours: Vec<&str> = lines(t).collect();
+            let std: Vec<&str> = t.lines().collect();
+            assert_eq!(ours, std, "{t:?}");
+            let split: Vec<&str> = t.split('\n').collect();
+            assert_eq!(split_nl(t), split, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn cheap_checks() {
+        assert_eq!(after_space(" \t\x0Bab"), b"ab");
+        assert!(has_clock(b"Nov 23 17:00:00 x"));
+        assert!(has_clock(b"17:00:00"));
+        assert!(!has_clock(b"a:b 17:00 x: 1:2:3"));
+        assert!(has_code_start(b"said: 550 no"));
+        assert!(has_code_start(b"(#5.1.1)"));
+        assert!(!has_code_start(b"no code 1.9 here 61"));
+    }
+}
