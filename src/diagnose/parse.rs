@@ -3,9 +3,6 @@
 
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
-/// How many message/rfc822 levels we look into. Bounces nest at most a
-/// forwarded bounce inside an attachment; deeper nesting is hostile input.
-const MAX_DEPTH: usize = 4;
 /// At most this many MIME parts are examined per message (memory bound).
 const MAX_PARTS: usize = 512;
 
@@ -149,18 +146,41 @@ pub fn sanitize(s: &str) -> String {
     if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return s.to_string();
     }
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\t' => out.push(' '),
-            c if c.is_control() => {
-                out.push_str(&format!("\\x{:02X}", c as u32 & 0xff));
-            }
-            // Bidirectional overrides can disguise text in a terminal.
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
-            c => out.push(c),
+    // Runs of ordinary text are copied whole. Only these bytes can start a
+    // character that needs care: C0 controls, DEL, the lead byte of the C1
+    // controls (U+0080..U+009F) and of the bidirectional controls (U+202A..).
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b >= 0x20 && b != 0x7f && b != 0xc2 && b != 0xe2 {
+            i += 1;
+            continue;
         }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        let next = i + c.len_utf8();
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c == '\t' || c.is_control() || bidi {
+            out.push_str(&s[run..i]);
+            run = next;
+            if c == '\t' {
+                out.push(' ');
+            } else if c.is_control() {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                let v = c as u32 & 0xff;
+                out.push_str("\\x");
+                out.push(HEX[(v >> 4) as usize] as char);
+                out.push(HEX[(v & 0xf) as usize] as char);
+            }
+            // Bidirectional overrides can disguise text in a terminal: dropped.
+        }
+        i = next;
     }
+    out.push_str(&s[run..]);
     out
 }
 
@@ -191,8 +211,8 @@ pub(crate) struct Segment {
 /// What we take out of one message.
 #[derive(Debug, Default)]
 pub(crate) struct Extracted {
-    /// Top-level headers, names lower-cased, values unfolded.
-    pub headers: Vec<(String, String)>,
+    /// Top-level headers, read through [`Extracted::header`].
+    headers: Headers,
     /// Decoded Subject.
     pub subject: Option<String>,
     /// report-type parameter of a multipart/report.
@@ -206,31 +226,79 @@ pub(crate) struct Extracted {
 }
 
 impl Extracted {
-    /// First value of a header (name lower-case).
+    /// First value of a header (name lower-case), unfolded and with RFC 2047
+    /// words decoded.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.get(name)
     }
 }
 
-/// Byte offset → 1-based line number within a message slice.
-struct LineMap {
-    starts: Vec<usize>,
+/// The top-level header fields as the parser split them. Only a handful are
+/// ever asked for, so values are unfolded and decoded on first use rather
+/// than for every field of every message.
+#[derive(Debug, Default)]
+struct Headers {
+    /// Names and raw values, back to back.
+    buf: String,
+    /// Per field: end of its name and end of its value in `buf` (the name
+    /// starts where the previous value ends), and the decoded value.
+    fields: Vec<(usize, usize, std::cell::OnceCell<String>)>,
 }
 
-impl LineMap {
-    fn new(text: &[u8]) -> LineMap {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
-        LineMap { starts }
+impl Headers {
+    fn push(&mut self, name: &str, value: &str) {
+        self.buf.push_str(name);
+        let name_end = self.buf.len();
+        self.buf.push_str(value);
+        self.fields
+            .push((name_end, self.buf.len(), std::cell::OnceCell::new()));
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        let mut start = 0;
+        for (name_end, value_end, decoded) in &self.fields {
+            let n = &self.buf.as_bytes()[start..*name_end];
+            // Field names match case-insensitively; `name` is lower-case.
+            if n.len() == name.len()
+                && n.iter()
+                    .zip(name.as_bytes())
+                    .all(|(a, b)| a.to_ascii_lowercase() == *b)
+            {
+                let raw = &self.buf[*name_end..*value_end];
+                return Some(decoded.get_or_init(|| unfold(&decode_words(raw))));
+            }
+            start = *value_end;
+        }
+        None
+    }
+}
+
+/// Byte offset → 1-based line number within a message slice. Only a few
+/// offsets per message are asked for, mostly in increasing order, so lines
+/// are counted on demand from the last answer instead of indexing them all.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    /// Last offset asked for and its 0-based line.
+    at: std::cell::Cell<(usize, usize)>,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a [u8]) -> LineCounter<'a> {
+        LineCounter {
+            text,
+            at: std::cell::Cell::new((0, 0)),
+        }
     }
     fn line(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&offset) {
-            Ok(i) => i + 1,
-            Err(i) => i,
-        }
+        let offset = offset.min(self.text.len());
+        let (from, line) = self.at.get();
+        let line = if offset >= from {
+            line + memchr::memchr_iter(b'\n', &self.text[from..offset]).count()
+        } else {
+            line - memchr::memchr_iter(b'\n', &self.text[offset..from]).count()
+        };
+        self.at.set((offset, line));
+        line + 1
     }
 }
 
@@ -251,29 +319,29 @@ fn starts_with_headers(msg: &[u8]) -> bool {
 
 /// The MIME parser, set up to decode only what [`extract`] reads: the MIME
 /// headers (needed to find and decode the parts) and Subject. Every other
-/// header is kept raw; structured parsing of Received, addresses, dates and
-/// message ids was a good part of the parsing time and was never used.
+/// header is skipped: we read those through their raw bytes, and structured
+/// parsing of Received, addresses, dates and message ids (or even a copy of
+/// each raw value) was a good part of the parsing time.
 fn parser() -> &'static MessageParser {
     static PARSER: std::sync::OnceLock<MessageParser> = std::sync::OnceLock::new();
     PARSER.get_or_init(|| {
         MessageParser::new()
             .with_mime_headers()
             .header_text(mail_parser::HeaderName::Subject)
-            .default_header_raw()
+            .default_header_ignore()
     })
 }
 
 /// Extract headers and text segments from one (normalised) message.
 /// `first_line` is the message's first line within the whole input.
 pub(crate) fn extract(msg: &[u8], first_line: usize) -> Extracted {
-    let lines = LineMap::new(msg);
-    let total_lines = lines.starts.len();
+    let lines = LineCounter::new(msg);
     let mut ex = Extracted::default();
     let whole = |kind| Segment {
         kind,
         text: lossy(msg).into_owned(),
         start_line: first_line,
-        end_line: first_line + total_lines.saturating_sub(1),
+        end_line: first_line + memchr::memchr_iter(b'\n', msg).count(),
     };
     if !starts_with_headers(msg) {
         ex.segments.push(whole(SegKind::Human));
@@ -284,13 +352,12 @@ pub(crate) fn extract(msg: &[u8], first_line: usize) -> Extracted {
     let parsed = std::panic::catch_unwind(|| parser().parse(msg))
         .ok()
         .flatten();
-    let Some(message) = parsed else {
+    let Some(mut message) = parsed else {
         ex.segments.push(whole(SegKind::Human));
         return ex;
     };
     for (name, value) in message.headers_raw() {
-        ex.headers
-            .push((name.to_ascii_lowercase(), unfold(&decode_words(value))));
+        ex.headers.push(name, value);
     }
     ex.subject = message.subject().map(|s| s.to_string());
     if let Some(ct) = message.root_part().content_type() {
@@ -299,7 +366,6 @@ pub(crate) fn extract(msg: &[u8], first_line: usize) -> Extracted {
         }
     }
     let to_line = |off: u32| first_line + lines.line(off as usize).saturating_sub(1);
-    let mut seen = 0usize;
     let whole_msg = msg.as_ptr_range();
     // Line of a byte slice that lies inside `msg` (None for decoded copies).
     let line_of = |b: &[u8]| {
@@ -308,7 +374,12 @@ pub(crate) fn extract(msg: &[u8], first_line: usize) -> Extracted {
             .contains(&p)
             .then(|| to_line((p as usize - whole_msg.start as usize) as u32))
     };
-    walk(&message, 0, &mut ex, &mut seen, &to_line, &line_of, true);
+    walk(
+        std::mem::take(&mut message.parts),
+        &mut ex,
+        &to_line,
+        &line_of,
+    );
     // Header-only input (e.g. pasted DSN fields) has no body: scan the headers.
     if ex.segments.iter().all(|s| s.text.trim().is_empty()) {
         ex.segments.clear();
@@ -317,41 +388,30 @@ pub(crate) fn extract(msg: &[u8], first_line: usize) -> Extracted {
     ex
 }
 
+/// Turn the parts of the top-level message into segments. The parts are
+/// taken by value so decoded text moves into its segment without a copy.
 fn walk(
-    message: &mail_parser::Message<'_>,
-    depth: usize,
+    parts: Vec<mail_parser::MessagePart<'_>>,
     ex: &mut Extracted,
-    seen: &mut usize,
     to_line: &dyn Fn(u32) -> usize,
     line_of: &dyn Fn(&[u8]) -> Option<usize>,
-    top: bool,
 ) {
-    for part in message.parts.iter() {
-        *seen += 1;
-        if *seen > MAX_PARTS {
-            return;
-        }
+    for part in parts.into_iter().take(MAX_PARTS) {
         let (ctype, subtype) = part
             .content_type()
-            .map(|c| {
-                (
-                    c.ctype().to_ascii_lowercase(),
-                    c.subtype().unwrap_or("").to_ascii_lowercase(),
-                )
-            })
-            .unwrap_or_else(|| ("text".into(), "plain".into()));
-        let (start, end) = if top {
-            (to_line(part.offset_body), to_line(part.offset_end))
-        } else {
-            (0, 0)
-        };
+            .map(|c| (c.ctype(), c.subtype().unwrap_or("")))
+            .unwrap_or(("text", "plain"));
+        let kind = classify_part(ctype, subtype);
+        let textual = ctype.eq_ignore_ascii_case("text") || ctype.eq_ignore_ascii_case("message");
+        let start = to_line(part.offset_body);
+        let end = to_line(part.offset_end);
         let seg = |kind, text: String| Segment {
             kind,
             text,
             start_line: start,
             end_line: end.max(start),
         };
-        match &part.body {
+        match part.body {
             PartType::Multipart(_) => {}
             PartType::Message(inner) => {
                 // The original message: its headers help prefill; if it is itself
@@ -366,41 +426,37 @@ fn walk(
                     }
                 }
                 ex.segments.push(seg(SegKind::Original, hdr));
-                if depth + 1 < MAX_DEPTH && ex.attached.len() < 4 {
+                if ex.attached.len() < 4 {
                     let raw = inner.raw_message();
                     let line = line_of(raw).unwrap_or(start);
                     ex.attached.push((raw.to_vec(), line));
                 }
             }
-            PartType::Text(t) | PartType::Html(t) => {
-                let text = if matches!(part.body, PartType::Html(_)) {
-                    strip_html(t)
-                } else {
-                    t.to_string()
-                };
-                let kind = classify_part(&ctype, &subtype);
-                ex.segments.push(seg(kind, text));
-            }
+            PartType::Text(t) => ex.segments.push(seg(kind, t.into_owned())),
+            PartType::Html(t) => ex.segments.push(seg(kind, strip_html(&t))),
             PartType::Binary(b) | PartType::InlineBinary(b) => {
-                let kind = classify_part(&ctype, &subtype);
-                if kind != SegKind::Human || ctype == "text" || ctype == "message" {
-                    ex.segments.push(seg(kind, lossy(b).into_owned()));
+                if kind != SegKind::Human || textual {
+                    ex.segments.push(seg(kind, lossy(&b).into_owned()));
                 }
             }
         }
     }
 }
 
+/// What a part holds, from its content type (compared without regard to case).
 fn classify_part(ctype: &str, subtype: &str) -> SegKind {
-    match (ctype, subtype) {
-        ("message", "delivery-status") | ("message", "global-delivery-status") => {
-            SegKind::DeliveryStatus
-        }
-        ("message", "feedback-report") => SegKind::Feedback,
-        ("text", "rfc822-headers")
-        | ("message", "rfc822-headers")
-        | ("message", "global-headers") => SegKind::Original,
-        _ => SegKind::Human,
+    let is = |t: &str, s: &str| ctype.eq_ignore_ascii_case(t) && subtype.eq_ignore_ascii_case(s);
+    if is("message", "delivery-status") || is("message", "global-delivery-status") {
+        SegKind::DeliveryStatus
+    } else if is("message", "feedback-report") {
+        SegKind::Feedback
+    } else if is("text", "rfc822-headers")
+        || is("message", "rfc822-headers")
+        || is("message", "global-headers")
+    {
+        SegKind::Original
+    } else {
+        SegKind::Human
     }
 }
 
@@ -421,53 +477,85 @@ pub(crate) fn unfold(v: &str) -> String {
 }
 
 /// Decode RFC 2047 encoded words in a raw header value (best effort).
-fn decode_words(v: &str) -> String {
+fn decode_words(v: &str) -> std::borrow::Cow<'_, str> {
     if !v.contains("=?") {
-        return v.to_string();
+        return std::borrow::Cow::Borrowed(v);
     }
     // Let mail-parser decode by parsing a one-header message.
     let raw = format!("Subject:{v}\n\n");
-    parser()
-        .parse(raw.as_bytes())
-        .and_then(|m| m.subject().map(|s| s.to_string()))
-        .unwrap_or_else(|| v.to_string())
+    std::borrow::Cow::Owned(
+        parser()
+            .parse(raw.as_bytes())
+            .and_then(|m| m.subject().map(|s| s.to_string()))
+            .unwrap_or_else(|| v.to_string()),
+    )
 }
 
 /// Crude HTML to text: drop tags, decode a few entities, keep line structure.
+/// Works on bytes: `<`, `>` and `&` are ASCII, so every cut is at a character
+/// boundary of the UTF-8 text.
 fn strip_html(html: &str) -> String {
+    let bytes = html.as_bytes();
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    let mut tag = String::new();
-    for c in html.chars() {
-        if in_tag {
-            if c == '>' {
-                in_tag = false;
-                let t = tag.to_ascii_lowercase();
-                if t.starts_with("br")
-                    || t.starts_with("/p")
-                    || t.starts_with("p")
-                    || t.starts_with("/div")
-                    || t.starts_with("/tr")
-                    || t.starts_with("/li")
-                {
-                    out.push('\n');
-                }
-                tag.clear();
-            } else if tag.len() < 16 {
-                tag.push(c);
+    let mut pos = 0;
+    while let Some(open) = memchr::memchr(b'<', &bytes[pos..]) {
+        out.push_str(&html[pos..pos + open]);
+        let tag_start = pos + open + 1;
+        // An unterminated tag at the end is dropped with the rest of the text.
+        let Some(close) = memchr::memchr(b'>', &bytes[tag_start..]) else {
+            return decode_entities(out);
+        };
+        let tag = &bytes[tag_start..tag_start + close];
+        let starts = |p: &[u8]| tag.len() >= p.len() && tag[..p.len()].eq_ignore_ascii_case(p);
+        // Tags that end a line of text (`p` also stands for its prefixes: pre, param).
+        if starts(b"br")
+            || starts(b"/p")
+            || starts(b"p")
+            || starts(b"/div")
+            || starts(b"/tr")
+            || starts(b"/li")
+        {
+            out.push('\n');
+        }
+        pos = tag_start + close + 1;
+    }
+    out.push_str(&html[pos..]);
+    decode_entities(out)
+}
+
+/// Decode the few HTML entities bounce pages use, in one pass.
+fn decode_entities(text: String) -> String {
+    let Some(first) = memchr::memchr(b'&', text.as_bytes()) else {
+        return text;
+    };
+    const ENTITIES: [(&str, &str); 6] = [
+        ("&nbsp;", " "),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&amp;", "&"),
+    ];
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..first]);
+    let mut pos = first;
+    while let Some(amp) = memchr::memchr(b'&', &text.as_bytes()[pos..]) {
+        let at = pos + amp;
+        out.push_str(&text[pos..at]);
+        let rest = &text[at..];
+        match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
+            Some((e, r)) => {
+                out.push_str(r);
+                pos = at + e.len();
             }
-        } else if c == '<' {
-            in_tag = true;
-        } else {
-            out.push(c);
+            None => {
+                out.push('&');
+                pos = at + 1;
+            }
         }
     }
-    out.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    out.push_str(&text[pos..]);
+    out
 }
 
 /// Remove `>` quoting from a forwarded bounce when most non-empty lines are
@@ -516,6 +604,128 @@ mod tests {
         assert_eq!(parts.len(), 2);
         assert_eq!(parts[0].0, 2);
         assert_eq!(parts[1].0, 7);
+    }
+
+    /// The straightforward character-by-character forms of [`sanitize`] and
+    /// [`strip_html`]: the byte-level versions must agree with them.
+    fn sanitize_by_char(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '\t' => out.push(' '),
+                c if c.is_control() => out.push_str(&format!("\\x{:02X}", c as u32 & 0xff)),
+                '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    fn strip_html_by_char(html: &str) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        let mut tag = String::new();
+        for c in html.chars() {
+            if in_tag {
+                if c == '>' {
+                    in_tag = false;
+                    let t = tag.to_ascii_lowercase();
+                    if ["br", "/p", "p", "/div", "/tr", "/li"]
+                        .iter()
+                        .any(|p| t.starts_with(p))
+                    {
+                        out.push('\n');
+                    }
+                    tag.clear();
+                } else {
+                    tag.push(c);
+                }
+            } else if c == '<' {
+                in_tag = true;
+            } else {
+                out.push(c);
+            }
+        }
+        out.replace("&nbsp;", " ")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    }
+
+    #[test]
+    fn sanitize_agrees_with_the_plain_form() {
+        for s in [
+            "",
+            "plain text",
+            "tab\there",
+            "esc \x1b[31m red \x07 bell \x7f del",
+            "c1 \u{85} \u{9b}31m and \u{a0} nbsp \u{e9}t\u{e9}",
+            "bidi \u{202e}evil\u{202c} \u{2066}x\u{2069} \u{2014} dash \u{20ac}",
+            "\u{1F600} wide \u{200b} zero-width",
+        ] {
+            assert_eq!(sanitize(s), sanitize_by_char(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn strip_html_agrees_with_the_plain_form() {
+        for h in [
+            "",
+            "no tags &amp; entities",
+            "<p>One</p><P>Two<BR/>three</DIV><div>four</div><pre>x</pre>",
+            "<tr><td>a</td></TR><li>b</li></Li>",
+            "a > b <b>bold</b> c",
+            "<a href=\"x>y\">link</a> &lt;user@example.org&gt;",
+            "&amp;lt; stays &lt; &amp;amp; &nbsp;&quot;q&quot; &#39;s&#39; & alone &",
+            "&l<b>t;</b> joined across a tag",
+            "caf\u{e9} <\u{e9}t\u{e9}> r\u{e9}sum\u{e9}",
+            "<span style=\"font-family: verdana, sans-serif\">long attribute</span>",
+            "unterminated <tag at the end",
+            "<<nested>> <p",
+        ] {
+            assert_eq!(strip_html(h), strip_html_by_char(h), "{h:?}");
+        }
+    }
+
+    #[test]
+    fn headers_are_found_unfolded_and_decoded() {
+        let m = b"From: A <a@example.org>\nX-Failed-Recipients: one@example.org,\n  two@example.org\nSubject: =?UTF-8?Q?caf=C3=A9?=\nX-Note: =?UTF-8?Q?caf=C3=A9?=\nFROM: second\n\nbody\n";
+        let ex = extract(m, 1);
+        assert_eq!(ex.header("from"), Some("A <a@example.org>"));
+        assert_eq!(
+            ex.header("x-failed-recipients"),
+            Some("one@example.org, two@example.org")
+        );
+        assert_eq!(ex.header("x-note"), Some("caf\u{e9}"));
+        assert_eq!(ex.subject.as_deref(), Some("caf\u{e9}"));
+        // Names are asked for in lower case.
+        assert_eq!(ex.header("From"), None);
+        assert_eq!(ex.header("to"), None);
+    }
+
+    #[test]
+    fn parts_carry_their_input_lines() {
+        let m = b"Subject: x\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\nContent-Type: text/plain\n\nline one\nline two\n--B\nContent-Type: message/delivery-status\n\nAction: failed\n\n--B\nContent-Type: message/rfc822\n\nFrom: me@example.org\nSubject: hi\n\nbody\n--B--\n";
+        let ex = extract(m, 10);
+        assert_eq!(ex.report_type.as_deref(), Some("delivery-status"));
+        let spans: Vec<_> = ex
+            .segments
+            .iter()
+            .map(|s| (s.kind, s.start_line, s.end_line))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                (SegKind::Human, 16, 17),
+                (SegKind::DeliveryStatus, 21, 22),
+                (SegKind::Original, 26, 29),
+            ]
+        );
+        assert_eq!(ex.attached.len(), 1);
+        assert_eq!(ex.attached[0].1, 26);
+        assert!(ex.attached[0].0.starts_with(b"From: me@example.org\n"));
     }
 
     #[test]
