@@ -355,6 +355,29 @@ const PROVIDER_RULES: &[ProviderRule] = &[
 /// (`IB212`).
 fn provider_code(text: &str) -> Option<Reason> {
     use Reason::*;
+    // Each code below has one of these in it (the text is lower-case).
+    static MARKS: super::text::Phrases = super::text::Phrases::new(&[
+        "aup#",
+        "lpn",
+        "ofr",
+        "ouk",
+        ".i.ua/err/",
+        "rcp-",
+        "int-",
+        "pol-",
+        "msg-",
+        "dns-",
+        "con-",
+        " ib",
+        "\tib",
+        "\nib",
+        "\x0bib",
+        "\x0cib",
+        "\rib",
+    ]);
+    if !MARKS.any_in(text) {
+        return None;
+    }
     static AUP: OnceLock<Regex> = OnceLock::new();
     static FR: OnceLock<Regex> = OnceLock::new();
     static IB: OnceLock<Regex> = OnceLock::new();
@@ -487,18 +510,25 @@ fn host_unknown_named(text: &str) -> bool {
     re.is_match(text)
 }
 
-/// Whether `hosts` (space-separated) contains a host in one of `domains`.
-fn involves(hosts: &str, domains: &[&str]) -> bool {
-    hosts.split_whitespace().any(|h| {
-        let h = h.trim_end_matches('.');
+/// The host names of `Facts::hosts`, without a trailing root dot.
+fn host_list(hosts: &str) -> Vec<&str> {
+    hosts
+        .split_whitespace()
+        .map(|h| h.trim_end_matches('.'))
+        .collect()
+}
+
+/// Whether one of `hosts` is in one of `domains`.
+fn involves(hosts: &[&str], domains: &[&str]) -> bool {
+    hosts.iter().any(|h| {
         domains
             .iter()
-            .any(|d| h == *d || (h.ends_with(d) && h.as_bytes()[h.len() - d.len() - 1] == b'.'))
+            .any(|d| h == d || (h.ends_with(d) && h.as_bytes()[h.len() - d.len() - 1] == b'.'))
     })
 }
 
 /// A reason named by a vendor wording or code, or by a provider's own rule.
-fn vendor_reason(f: &Facts<'_>) -> Option<Reason> {
+fn vendor_reason(f: &Facts<'_>, hosts: &[&str]) -> Option<Reason> {
     // Ipswitch IMail puts the verdict first: "Unknown user: a@b".
     if f.text.starts_with("unknown user: ") {
         return Some(Reason::UserUnknown);
@@ -522,7 +552,7 @@ fn vendor_reason(f: &Facts<'_>) -> Option<Reason> {
         }
     }
     for rule in PROVIDER_RULES {
-        if involves(f.hosts, rule.hosts) {
+        if involves(hosts, rule.hosts) {
             for (frag, reason) in rule.frags {
                 if f.text.contains(frag) || f.context.contains(frag) {
                     return Some(*reason);
@@ -1760,7 +1790,8 @@ pub fn classify(f: &Facts<'_>) -> Reason {
     if status.is_some_and(|s| s.starts_with('2')) && !action.starts_with("failed") {
         return Delivered;
     }
-    if let Some(r) = vendor_reason(f) {
+    let hosts = host_list(f.hosts);
+    if let Some(r) = vendor_reason(f, &hosts) {
         return r;
     }
     let text_match = if host_unknown_named(f.text) {
@@ -1867,7 +1898,7 @@ pub fn classify(f: &Facts<'_>) -> Reason {
     }
     // NTT docomo answers most refusals with a bare 550: at RCPT the address
     // does not exist, after DATA the recipient's settings refused the sender.
-    if involves(f.hosts, &["docomo.ne.jp"])
+    if involves(&hosts, &["docomo.ne.jp"])
         && status.is_none_or(is_generic_status)
         && matches!(reason, UserUnknown | Filtered | OnHold | Undefined)
     {
@@ -2104,8 +2135,8 @@ mod tests {
             ..Facts::default()
         };
         assert_eq!(classify(&godaddy), Reason::SpamDetected);
-        assert!(involves("mx.cox.net", &["cox.net"]));
-        assert!(!involves("mx.notcox.net", &["cox.net"]));
+        assert!(involves(&host_list("mx.cox.net."), &["cox.net"]));
+        assert!(!involves(&host_list("mx.notcox.net"), &["cox.net"]));
     }
 
     #[test]

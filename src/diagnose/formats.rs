@@ -654,9 +654,13 @@ pub(crate) fn without_boilerplate(lower: &str) -> String {
         "attempted failover to alternate host, but that did not succeed.",
         "either there are no alternate hosts, or delivery failed to all alternate hosts.",
     ];
+    static ANY: super::text::Phrases = super::text::Phrases::new(FIXED);
     let mut out = lower.to_string();
+    if !ANY.any_in(lower) {
+        return out;
+    }
     for f in FIXED {
-        if super::text::has(&out, f) {
+        if out.contains(f) {
             out = out.replace(f, " ");
         }
     }
@@ -692,16 +696,9 @@ pub(crate) fn remote_mta(text: &str) -> Option<String> {
     // Every alternative below needs a `[` or one of these words, so most
     // texts are ruled out without running the regex. None of the words has
     // an `s` or `k`, the only ASCII letters `(?i)` also matches outside ASCII.
-    let has = |w: &str| {
-        text.as_bytes()
-            .windows(w.len())
-            .any(|b| b.eq_ignore_ascii_case(w.as_bytes()))
-    };
-    if !text.contains('[')
-        && !["while ta", "remote ", " failed ", " doe"]
-            .iter()
-            .any(|w| has(w))
-    {
+    static WORDS: super::text::Phrases =
+        super::text::Phrases::any_case(&["while ta", "remote ", " failed ", " doe"]);
+    if !text.contains('[') && !WORDS.any_in(text) {
         return None;
     }
     static R: OnceLock<Regex> = OnceLock::new();

@@ -1146,6 +1146,14 @@ fn push_ip(ips: &mut Vec<IpAddr>, ip: IpAddr) {
 /// Sending IPs quoted in a rejection: any IP in the text except the remote
 /// host's own address in "host name[ip]".
 fn collect_ips(text: &str, ips: &mut Vec<IpAddr>) {
+    // Every address sought has a digit, a dot and a digit in a row.
+    if !text
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[1] == b'.' && w[0].is_ascii_digit() && w[2].is_ascii_digit())
+    {
+        return;
+    }
     use regex::Regex;
     use std::sync::OnceLock;
     static HOST: OnceLock<Regex> = OnceLock::new();
@@ -1312,12 +1320,12 @@ fn finish(
     // By code, only the general meaning: entries of particular providers that
     // share the code would be noise unless their own text matched above.
     if let Some(s) = status.as_deref().filter(|_| !inferred) {
-        for i in kb.general_for_code(s) {
+        for &i in kb.general_for_code(s) {
             add(i);
         }
     }
     if let Some(r) = reply {
-        for i in kb.general_for_code(&r.to_string()) {
+        for &i in kb.general_for_code(&r.to_string()) {
             add(i);
         }
     }

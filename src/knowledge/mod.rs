@@ -120,6 +120,8 @@ pub struct KnowledgeBase {
     matcher: OnceLock<Matcher>,
     /// Entries per listed code, in base order, built on first use.
     by_code: OnceLock<HashMap<String, Vec<usize>>>,
+    /// The general entries among `by_code`, built on first use.
+    general_by_code: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 /// All `match` patterns of the base at once, in one Aho-Corasick scan of the
@@ -409,6 +411,7 @@ impl KnowledgeBase {
     fn upsert(&mut self, entry: Entry) {
         self.matcher = OnceLock::new();
         self.by_code = OnceLock::new();
+        self.general_by_code = OnceLock::new();
         // Patterns were validated by lint (a full compile each); compiling
         // them all again here doubled the start-up time. An invalid one
         // simply never matches.
@@ -501,11 +504,24 @@ impl KnowledgeBase {
     }
 
     /// General entries (see [`Entry::is_general_code_entry`]) that explain this code.
-    pub fn general_for_code(&self, code: &str) -> Vec<usize> {
-        self.with_code(code)
-            .into_iter()
-            .filter(|&i| self.entries[i].is_general_code_entry())
-            .collect()
+    pub fn general_for_code(&self, code: &str) -> &[usize] {
+        // Asked for every recipient: worked out once per code.
+        let index = self.general_by_code.get_or_init(|| {
+            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, e) in self.entries.iter().enumerate() {
+                if !e.is_general_code_entry() {
+                    continue;
+                }
+                for c in &e.codes {
+                    let list = index.entry(c.clone()).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+            index
+        });
+        index.get(code).map_or(&[], |v| v.as_slice())
     }
 
     /// Render an entry as Markdown (for copying and exports).
