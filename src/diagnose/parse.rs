@@ -1,6 +1,8 @@
 //! Input handling: line endings, binary detection, mbox splitting, MIME
 //! extraction (via mail-parser), quoted forwards, and sanitising text for output.
 
+use std::ops::Range;
+
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
 /// At most this many MIME parts are examined per message (memory bound).
@@ -238,38 +240,40 @@ impl Extracted {
 /// than for every field of every message.
 #[derive(Debug, Default)]
 struct Headers {
-    /// Names and raw values, back to back.
+    /// Text holding the names and raw values.
     buf: String,
-    /// Per field: end of its name and end of its value in `buf` (the name
-    /// starts where the previous value ends), and the decoded value.
-    fields: Vec<(usize, usize, std::cell::OnceCell<String>)>,
+    /// Per field: its name and raw value as ranges of `buf`, and the
+    /// decoded value once asked for.
+    fields: Vec<(Range<usize>, Range<usize>, std::cell::OnceCell<String>)>,
 }
 
 impl Headers {
     fn push(&mut self, name: &str, value: &str) {
+        let start = self.buf.len();
         self.buf.push_str(name);
         let name_end = self.buf.len();
         self.buf.push_str(value);
-        self.fields
-            .push((name_end, self.buf.len(), std::cell::OnceCell::new()));
+        self.fields.push((
+            start..name_end,
+            name_end..self.buf.len(),
+            std::cell::OnceCell::new(),
+        ));
     }
 
     fn get(&self, name: &str) -> Option<&str> {
-        let mut start = 0;
-        for (name_end, value_end, decoded) in &self.fields {
-            let n = &self.buf.as_bytes()[start..*name_end];
+        self.fields.iter().find_map(|(n, v, decoded)| {
+            let n = &self.buf.as_bytes()[n.clone()];
             // Field names match case-insensitively; `name` is lower-case.
-            if n.len() == name.len()
+            let same = n.len() == name.len()
                 && n.iter()
                     .zip(name.as_bytes())
-                    .all(|(a, b)| a.to_ascii_lowercase() == *b)
-            {
-                let raw = &self.buf[*name_end..*value_end];
-                return Some(decoded.get_or_init(|| unfold(&decode_words(raw))));
-            }
-            start = *value_end;
-        }
-        None
+                    .all(|(a, b)| a.to_ascii_lowercase() == *b);
+            same.then(|| {
+                decoded
+                    .get_or_init(|| unfold(&decode_words(&self.buf[v.clone()])))
+                    .as_str()
+            })
+        })
     }
 }
 
@@ -332,9 +336,97 @@ fn parser() -> &'static MessageParser {
     })
 }
 
+/// The top-level header fields of a message whose header block is plainly
+/// formed: every field starts with a name of letters, digits, `-` or `_`
+/// directly followed by a colon, continuation lines start with a space or a
+/// tab, and an empty line ends the block. For such a block mail-parser splits
+/// the fields exactly as here; anything else is left to it.
+struct TopFields {
+    /// Per field: start, colon and end (after its last newline) in the message.
+    fields: Vec<(usize, usize, usize)>,
+    /// Offset of the body (after the empty line).
+    body_start: usize,
+}
+
+fn top_fields(msg: &[u8]) -> Option<TopFields> {
+    let mut fields = Vec::new();
+    let mut pos = 0;
+    loop {
+        match msg.get(pos) {
+            Some(b'\n') => {
+                return Some(TopFields {
+                    fields,
+                    body_start: pos + 1,
+                })
+            }
+            None => return None,
+            Some(_) => {}
+        }
+        let colon = pos + memchr::memchr2(b':', b'\n', &msg[pos..])?;
+        if colon == pos
+            || msg[colon] != b':'
+            || !msg[pos..colon]
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return None;
+        }
+        let mut end = colon + 1;
+        loop {
+            end += memchr::memchr(b'\n', &msg[end..])? + 1;
+            if !matches!(msg.get(end), Some(b' ' | b'\t')) {
+                break;
+            }
+        }
+        fields.push((pos, colon, end));
+        pos = end;
+    }
+}
+
+impl TopFields {
+    /// The message with only the header fields mail-parser acts on (MIME
+    /// fields and Subject), and the shift to apply to offsets from the body
+    /// on: (first body offset in the reduced text, bytes removed before it).
+    /// None when there is nothing to leave out.
+    fn reduced(&self, msg: &[u8]) -> Option<(Vec<u8>, (usize, usize))> {
+        const KEPT: [&[u8]; 7] = [
+            b"subject",
+            b"content-type",
+            b"content-transfer-encoding",
+            b"content-disposition",
+            b"content-id",
+            b"content-description",
+            b"content-location",
+        ];
+        let kept = |&&(start, colon, _): &&(usize, usize, usize)| {
+            KEPT.iter()
+                .any(|k| msg[start..colon].eq_ignore_ascii_case(k))
+        };
+        let kept_len: usize = self.fields.iter().filter(kept).map(|f| f.2 - f.0).sum();
+        // The empty line that ends the block stays with the body.
+        let block_end = self.body_start - 1;
+        if kept_len == block_end {
+            return None;
+        }
+        let mut out = Vec::with_capacity(kept_len + msg.len() - block_end);
+        for &(start, _, end) in self.fields.iter().filter(kept) {
+            out.extend_from_slice(&msg[start..end]);
+        }
+        out.extend_from_slice(&msg[block_end..]);
+        Some((out, (kept_len + 1, block_end - kept_len)))
+    }
+}
+
 /// Extract headers and text segments from one (normalised) message.
 /// `first_line` is the message's first line within the whole input.
 pub(crate) fn extract(msg: &[u8], first_line: usize) -> Extracted {
+    extract_from(msg, first_line, true)
+}
+
+/// [`extract`], with the reading of a plainly formed top-level header block
+/// in place of mail-parser's switched on or off (off only to test that both
+/// ways give the same result).
+fn extract_from(msg: &[u8], first_line: usize, own_top_fields: bool) -> Extracted {
     let lines = LineCounter::new(msg);
     let mut ex = Extracted::default();
     let whole = |kind| Segment {
@@ -347,17 +439,50 @@ pub(crate) fn extract(msg: &[u8], first_line: usize) -> Extracted {
         ex.segments.push(whole(SegKind::Human));
         return ex;
     }
+    // The top-level header block is often most of a bounce (the relay's
+    // Received and authentication fields), and mail-parser reads it byte by
+    // byte only for us to skip nearly every field. When the block is plainly
+    // formed, read it here and hand the parser just the fields it acts on,
+    // followed by the untouched body: parts, offsets (shifted back by
+    // `shift`) and decoded text come out exactly as from the whole message.
+    let top = top_fields(msg).filter(|_| own_top_fields);
+    let reduced = top.as_ref().and_then(|t| t.reduced(msg));
+    let (parse_input, shift) = match &reduced {
+        Some((r, shift)) => (r.as_slice(), Some(*shift)),
+        None => (msg, None),
+    };
     // mail-parser has internal consistency assertions that can fire on
     // corrupt MIME; a failure there must not take the program down.
-    let parsed = std::panic::catch_unwind(|| parser().parse(msg))
+    let parsed = std::panic::catch_unwind(|| parser().parse(parse_input))
         .ok()
         .flatten();
     let Some(mut message) = parsed else {
         ex.segments.push(whole(SegKind::Human));
         return ex;
     };
-    for (name, value) in message.headers_raw() {
-        ex.headers.push(name, value);
+    match &top {
+        Some(t) => match std::str::from_utf8(&msg[..t.body_start]) {
+            // Field bounds are ASCII bytes, so they cut the block's text cleanly.
+            Ok(block) => {
+                ex.headers.buf = block.to_string();
+                ex.headers.fields = (t.fields.iter())
+                    .map(|&(start, colon, end)| (start..colon, colon + 1..end, Default::default()))
+                    .collect();
+            }
+            Err(_) => {
+                for &(start, colon, end) in &t.fields {
+                    // Like mail-parser's raw headers: values that are not UTF-8 are left out.
+                    if let Ok(value) = std::str::from_utf8(&msg[colon + 1..end]) {
+                        ex.headers.push(lossy(&msg[start..colon]).as_ref(), value);
+                    }
+                }
+            }
+        },
+        None => {
+            for (name, value) in message.headers_raw() {
+                ex.headers.push(name, value);
+            }
+        }
     }
     ex.subject = message.subject().map(|s| s.to_string());
     if let Some(ct) = message.root_part().content_type() {
@@ -365,14 +490,19 @@ pub(crate) fn extract(msg: &[u8], first_line: usize) -> Extracted {
             ex.report_type = ct.attribute("report-type").map(|s| s.to_ascii_lowercase());
         }
     }
-    let to_line = |off: u32| first_line + lines.line(off as usize).saturating_sub(1);
-    let whole_msg = msg.as_ptr_range();
-    // Line of a byte slice that lies inside `msg` (None for decoded copies).
+    // Offsets into what the parser read, back to offsets into `msg`.
+    let to_msg = |off: usize| match shift {
+        Some((from, by)) if off >= from => off + by,
+        _ => off,
+    };
+    let to_line = |off: u32| first_line + lines.line(to_msg(off as usize)).saturating_sub(1);
+    let parsed_range = parse_input.as_ptr_range();
+    // Line of a byte slice that lies inside the parsed text (None for decoded copies).
     let line_of = |b: &[u8]| {
         let p = b.as_ptr();
-        whole_msg
+        parsed_range
             .contains(&p)
-            .then(|| to_line((p as usize - whole_msg.start as usize) as u32))
+            .then(|| to_line((p as usize - parsed_range.start as usize) as u32))
     };
     walk(
         std::mem::take(&mut message.parts),
@@ -403,13 +533,17 @@ fn walk(
             .unwrap_or(("text", "plain"));
         let kind = classify_part(ctype, subtype);
         let textual = ctype.eq_ignore_ascii_case("text") || ctype.eq_ignore_ascii_case("message");
+        if let PartType::Multipart(_) = part.body {
+            continue;
+        }
+        // Line numbers only for parts that become segments, in input order
+        // (the line counter moves forward cheaply).
         let start = to_line(part.offset_body);
-        let end = to_line(part.offset_end);
         let seg = |kind, text: String| Segment {
             kind,
             text,
             start_line: start,
-            end_line: end.max(start),
+            end_line: to_line(part.offset_end).max(start),
         };
         match part.body {
             PartType::Multipart(_) => {}
@@ -425,12 +559,12 @@ fn walk(
                         hdr.push('\n');
                     }
                 }
-                ex.segments.push(seg(SegKind::Original, hdr));
                 if ex.attached.len() < 4 {
                     let raw = inner.raw_message();
                     let line = line_of(raw).unwrap_or(start);
                     ex.attached.push((raw.to_vec(), line));
                 }
+                ex.segments.push(seg(SegKind::Original, hdr));
             }
             PartType::Text(t) => ex.segments.push(seg(kind, t.into_owned())),
             PartType::Html(t) => ex.segments.push(seg(kind, strip_html(&t))),
@@ -726,6 +860,55 @@ mod tests {
         assert_eq!(ex.attached.len(), 1);
         assert_eq!(ex.attached[0].1, 26);
         assert!(ex.attached[0].0.starts_with(b"From: me@example.org\n"));
+    }
+
+    #[test]
+    fn own_top_fields_give_the_same_result_as_the_parser() {
+        let dsn = "Received: from mx.example.net (mx.example.net [192.0.2.1])\n\tby relay.example.org; Mon, 1 Jan 2024 00:00:00 +0000\nFrom: MAILER-DAEMON@example.org\nX-Odd_Name-2: value with: colons\nX-Empty:\nTo: user@example.com\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status;\n  boundary=\"B1\"\nAuto-Submitted: auto-replied\n\nPreamble\n--B1\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\nCaf=E9 <user@example.com>: mailbox full\n--B1\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; user@example.com\nAction: failed\nStatus: 5.2.2\n\n--B1\nContent-Type: message/rfc822\n\nFrom: user@example.org\nSubject: hello\nContent-Type: text/html\n\n<p>hi</p>\n--B1--\n";
+        let messages = [
+            dsn.to_string(),
+            // No MIME fields at all, a single-part body.
+            "Received: by a\nFrom: a@example.org\n\nbody line\n".to_string(),
+            // Only kept fields: nothing to leave out.
+            "Subject: s\nContent-Type: text/plain\n\nbody\n".to_string(),
+            // Not plainly formed: left to the parser either way.
+            "From: a\n odd\n: colon first\n\nbody\n".to_string(),
+            // Header block without an end.
+            "From: a@example.org\nTo: b@example.org".to_string(),
+            dsn.replace("\n--B1--\n", "\n"),
+            dsn.replace("iso-8859-1", "utf-8")
+                .replace("Caf=E9", "Caf\u{e9}"),
+        ];
+        let names = [
+            "from",
+            "to",
+            "x-odd_name-2",
+            "x-empty",
+            "auto-submitted",
+            "received",
+        ];
+        for m in &messages {
+            let a = extract_from(m.as_bytes(), 3, true);
+            let b = extract_from(m.as_bytes(), 3, false);
+            assert_eq!(
+                format!("{:?}", a.segments),
+                format!("{:?}", b.segments),
+                "{m}"
+            );
+            assert_eq!(a.attached, b.attached, "{m}");
+            assert_eq!(a.subject, b.subject, "{m}");
+            assert_eq!(a.report_type, b.report_type, "{m}");
+            for n in names {
+                assert_eq!(a.header(n), b.header(n), "{n} in {m}");
+            }
+        }
+        let ex = extract(dsn.as_bytes(), 1);
+        assert_eq!(ex.header("auto-submitted"), Some("auto-replied"));
+        assert_eq!(ex.header("x-empty"), Some(""));
+        assert_eq!(
+            ex.segments[0].text,
+            "Caf\u{e9} <user@example.com>: mailbox full"
+        );
     }
 
     #[test]
