@@ -9,11 +9,16 @@ use mail_parser::{MessageParser, MimeHeaders, PartType};
 const MAX_PARTS: usize = 512;
 
 /// Replace CRLF and bare CR with LF, so line numbers and parsing do not
-/// depend on the line-ending convention of the input.
-pub(crate) fn normalise(input: &[u8]) -> Vec<u8> {
-    // Copy the runs between CRs whole: most input has no CR at all.
+/// depend on the line-ending convention of the input. Input without a CR
+/// (the usual case) is returned as it is, not copied.
+pub(crate) fn normalise(input: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let Some(first) = memchr::memchr(b'\r', input) else {
+        return std::borrow::Cow::Borrowed(input);
+    };
+    // Copy the runs between CRs whole.
     let mut out = Vec::with_capacity(input.len());
-    let mut rest = input;
+    out.extend_from_slice(&input[..first]);
+    let mut rest = &input[first..];
     while let Some(p) = memchr::memchr(b'\r', rest) {
         out.extend_from_slice(&rest[..p]);
         out.push(b'\n');
@@ -25,7 +30,7 @@ pub(crate) fn normalise(input: &[u8]) -> Vec<u8> {
         rest = &rest[p + skip..];
     }
     out.extend_from_slice(rest);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Bytes as text, invalid UTF-8 replaced; valid input (the usual case) is
@@ -723,7 +728,11 @@ mod tests {
 
     #[test]
     fn line_endings_are_normalised() {
-        assert_eq!(normalise(b"a\r\nb\rc\n"), b"a\nb\nc\n");
+        assert_eq!(&*normalise(b"a\r\nb\rc\n"), b"a\nb\nc\n");
+        assert!(matches!(
+            normalise(b"a\nb\n"),
+            std::borrow::Cow::Borrowed(b"a\nb\n")
+        ));
     }
 
     #[test]
