@@ -151,15 +151,15 @@ pub fn diagnose(input: &[u8], kb: &KnowledgeBase) -> Result<Vec<MessageDiagnosis
 }
 
 /// A line of human-readable text with where it came from.
-struct HumanLine {
-    text: String,
+struct HumanLine<'a> {
+    text: &'a str,
     seg: usize,
     idx: usize,
 }
 
-impl AsRef<str> for HumanLine {
+impl AsRef<str> for HumanLine<'_> {
     fn as_ref(&self) -> &str {
-        &self.text
+        self.text
     }
 }
 
@@ -456,7 +456,7 @@ fn diagnose_message(
         if seg.kind != parse::SegKind::Human {
             continue;
         }
-        let mut lines: Vec<String> = text::lines(&seg.text).map(|l| l.to_string()).collect();
+        let mut lines: Vec<&str> = text::lines(&seg.text).collect();
         parse::unquote(&mut lines);
         human.push(
             lines
@@ -466,12 +466,14 @@ fn diagnose_message(
                 .collect(),
         );
     }
-    let human_lower: String = human
-        .iter()
-        .flat_map(|h| h.iter().map(|l| l.text.to_ascii_lowercase()))
-        .take(4000)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let mut human_lower = String::new();
+    for (n, l) in human.iter().flatten().take(4000).enumerate() {
+        if n > 0 {
+            human_lower.push('\n');
+        }
+        human_lower.push_str(l.text);
+    }
+    human_lower.make_ascii_lowercase();
 
     let mut prefill = Prefill::default();
 
@@ -551,7 +553,7 @@ fn diagnose_message(
     if dsn_msgs.is_empty() {
         for (i, s) in ex.segments.iter().enumerate() {
             if s.kind == parse::SegKind::Human && dsn::has_dsn_fields(&s.text) {
-                let mut lines: Vec<String> = text::lines(&s.text).map(|l| l.to_string()).collect();
+                let mut lines: Vec<&str> = text::lines(&s.text).collect();
                 parse::unquote(&mut lines);
                 let m = dsn::parse(&lines.join("\n"));
                 if !m.recipients.is_empty() {
@@ -566,7 +568,7 @@ fn diagnose_message(
     let bounce_to = ex.header("to").and_then(first_address);
     let mut text_rcpts: Vec<(Draft, bool)> = Vec::new();
     for h in &human {
-        let lines: Vec<&str> = h.iter().map(|l| l.text.as_str()).collect();
+        let lines: Vec<&str> = h.iter().map(|l| l.text).collect();
         // Lines copied from a mail server's log carry their own verdicts.
         let logged = logs::scan(&lines);
         if !logged.is_empty() {
@@ -581,7 +583,7 @@ fn diagnose_message(
                     status: r.status,
                     diagnostic: squash(&r.text),
                     remote_mta: r.remote_mta,
-                    evidence: vec![loc.find(l.seg, l.idx, &l.text)],
+                    evidence: vec![loc.find(l.seg, l.idx, l.text)],
                     ..Draft::default()
                 };
                 merge_text(&mut text_rcpts, d, true);
@@ -701,7 +703,7 @@ fn diagnose_message(
                     .filter(|v| v.len() >= 6 && !v.contains('@'));
                 lookups += usize::from(named.is_some());
                 for h in human.iter().filter(|_| named.is_some()) {
-                    let lines: Vec<&str> = h.iter().map(|l| l.text.as_str()).collect();
+                    let lines: Vec<&str> = h.iter().map(|l| l.text).collect();
                     if let Some(b) = formats::block_naming(&lines, named.unwrap_or_default()) {
                         let t = draft_from_lines(&b, h, &loc, None);
                         d.diagnostic = t.diagnostic;
@@ -763,7 +765,7 @@ fn diagnose_message(
     });
     if drafts.is_empty() && list_admin && ex.header("x-mlserver").is_some() {
         if let Some(h) = human.first() {
-            let lines: Vec<&str> = h.iter().map(|l| l.text.as_str()).collect();
+            let lines: Vec<&str> = h.iter().map(|l| l.text).collect();
             for r in formats::list_notice(&lines) {
                 let mut d = draft_from_lines(&r, h, &loc, None);
                 d.context = ex.subject.clone().unwrap_or_default();
@@ -1051,7 +1053,7 @@ fn draft_from_lines(
             text.push_str(&t);
         }
         if evidence.len() < 12 {
-            evidence.push(loc.find(l.seg, l.idx, &l.text));
+            evidence.push(loc.find(l.seg, l.idx, l.text));
         }
     }
     let diagnostic = squash(&text);
@@ -1388,7 +1390,7 @@ fn generic_text(human: &[Vec<HumanLine>], loc: &Locator<'_>) -> Option<Draft> {
         .iter()
         .copied()
         .filter(|l| {
-            formats::has_reply(&l.text)
+            formats::has_reply(l.text)
                 || classify::text_reason(&l.text.to_ascii_lowercase()).is_some()
         })
         .take(12)
@@ -1414,7 +1416,7 @@ fn generic_text(human: &[Vec<HumanLine>], loc: &Locator<'_>) -> Option<Draft> {
     Some(Draft {
         evidence: picked
             .iter()
-            .map(|l| loc.find(l.seg, l.idx, &l.text))
+            .map(|l| loc.find(l.seg, l.idx, l.text))
             .collect(),
         remote_mta: formats::remote_mta(&text),
         stage: classify::find_stage(&lower),

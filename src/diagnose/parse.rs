@@ -700,7 +700,7 @@ fn decode_entities(text: String) -> String {
 /// Remove `>` quoting from a forwarded bounce when most non-empty lines are
 /// quoted (a level at a time, at most a few levels). Sendmail transcript
 /// lines (`>>> RCPT`) in an unquoted bounce are a minority and stay intact.
-pub(crate) fn unquote(lines: &mut [String]) {
+pub(crate) fn unquote(lines: &mut [&str]) {
     for _ in 0..4 {
         let non_empty = lines.iter().filter(|l| !l.trim().is_empty()).count();
         let quoted = lines
@@ -716,7 +716,7 @@ pub(crate) fn unquote(lines: &mut [String]) {
         for l in lines.iter_mut() {
             let t = l.trim_start();
             if let Some(rest) = t.strip_prefix('>') {
-                *l = rest.strip_prefix(' ').unwrap_or(rest).to_string();
+                *l = rest.strip_prefix(' ').unwrap_or(rest);
             }
         }
     }
@@ -922,10 +922,7 @@ mod tests {
 
     #[test]
     fn quoted_lines_are_unquoted() {
-        let mut v: Vec<String> = ["> a", "> > b", "> c"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut v = ["> a", "> > b", "> c"];
         unquote(&mut v);
         assert_eq!(v, ["a", "> b", "c"]);
     }

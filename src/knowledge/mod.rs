@@ -286,6 +286,39 @@ impl Matcher {
         (best, matched)
     }
 
+    /// The entries with a pattern in `text_lower` and the best weight of
+    /// each (in no particular order): what [`Matcher::weights`] gives, without
+    /// a slot for every entry of the base.
+    pub(crate) fn hits(&self, text_lower: &str) -> Vec<(usize, usize)> {
+        let m = &*self.inner;
+        let mut hits: Vec<(usize, usize)> = Vec::new();
+        let mut note = |entry: usize, weight: usize| match hits.iter_mut().find(|h| h.0 == entry) {
+            Some(h) => h.1 = h.1.max(weight),
+            None => hits.push((entry, weight)),
+        };
+        let mut gates: Vec<usize> = Vec::new();
+        if let Some(ac) = &m.automaton {
+            for hit in ac.find_overlapping_iter(text_lower) {
+                for t in &m.targets[hit.pattern().as_usize()] {
+                    match *t {
+                        Target::Literal { entry, weight } => note(entry, weight),
+                        Target::Gate(k) if !gates.contains(&k) => gates.push(k),
+                        Target::Gate(_) => {}
+                    }
+                }
+            }
+        }
+        // Ungated regexes have no gate literal, so the two lists are disjoint.
+        for &k in m.ungated.iter().chain(&gates) {
+            let r = &m.regexes[k];
+            if r.regex.get().is_some_and(|re| re.is_match(text_lower)) {
+                note(r.entry, r.weight);
+            }
+        }
+        hits.retain(|h| h.1 > 0);
+        hits
+    }
+
     /// The best pattern weight per entry that matches `text_lower`.
     pub(crate) fn weights(&self, entries: usize, text_lower: &str) -> Vec<usize> {
         let (mut best, matched) = self.scan(entries, text_lower);
@@ -475,12 +508,7 @@ impl KnowledgeBase {
     /// [`KnowledgeBase::matching`] (most specific first), without finding
     /// where: one scan of the text instead of a second search per entry.
     pub fn matching_entries(&self, text_lower: &str) -> Vec<usize> {
-        let mut hits: Vec<(usize, usize)> = self
-            .pattern_weights(text_lower)
-            .into_iter()
-            .enumerate()
-            .filter(|(_, w)| *w > 0)
-            .collect();
+        let mut hits = self.matcher().hits(text_lower);
         hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         hits.into_iter().map(|(i, _)| i).collect()
     }
