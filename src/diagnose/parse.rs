@@ -354,7 +354,7 @@ struct TopFields {
 }
 
 fn top_fields(msg: &[u8]) -> Option<TopFields> {
-    let mut fields = Vec::new();
+    let mut fields = Vec::with_capacity(32);
     let mut pos = 0;
     loop {
         match msg.get(pos) {
@@ -367,13 +367,11 @@ fn top_fields(msg: &[u8]) -> Option<TopFields> {
             None => return None,
             Some(_) => {}
         }
-        let colon = pos + memchr::memchr2(b':', b'\n', &msg[pos..])?;
-        if colon == pos
-            || msg[colon] != b':'
-            || !msg[pos..colon]
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
+        let name_len = msg[pos..]
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))?;
+        let colon = pos + name_len;
+        if name_len == 0 || msg[colon] != b':' {
             return None;
         }
         let mut end = colon + 1;
@@ -404,8 +402,9 @@ impl TopFields {
             b"content-location",
         ];
         let kept = |&&(start, colon, _): &&(usize, usize, usize)| {
-            KEPT.iter()
-                .any(|k| msg[start..colon].eq_ignore_ascii_case(k))
+            let name = &msg[start..colon];
+            matches!(name[0], b's' | b'S' | b'c' | b'C')
+                && KEPT.iter().any(|k| name.eq_ignore_ascii_case(k))
         };
         let kept_len: usize = self.fields.iter().filter(kept).map(|f| f.2 - f.0).sum();
         // The empty line that ends the block stays with the body.
