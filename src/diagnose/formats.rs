@@ -213,10 +213,15 @@ fn continuation_opener(line: &str) -> bool {
 }
 
 /// Scan human-readable lines for per-recipient blocks.
-pub(crate) fn scan<T: AsRef<str>>(input: &[T], sender: Option<&str>) -> Vec<TextRcpt> {
+/// `limit` is where the copy of the original message starts
+/// ([`original_start`], or the number of lines).
+pub(crate) fn scan<T: AsRef<str>>(
+    input: &[T],
+    limit: usize,
+    sender: Option<&str>,
+) -> Vec<TextRcpt> {
     let lines: Vec<&str> = input.iter().map(|l| l.as_ref()).collect();
     let lines = lines.as_slice();
-    let limit = original_start(lines).unwrap_or(lines.len());
     let mut anchors: Vec<(usize, String, bool)> = Vec::new();
     let mut prev_text = "";
     for (i, l) in lines[..limit].iter().enumerate() {
@@ -453,9 +458,11 @@ fn heading_above<T: AsRef<str>>(input: &[T], first: usize) -> Vec<usize> {
 /// Parse an SMTP dialogue (Sendmail transcripts, pasted sessions, a single
 /// reply line, session logs; translated InterScan transcripts label the
 /// `>>>`/`<<<` markers with a word such as 送信): each error reply is tied to
-/// the command it answered.
+/// the command it answered. Lines from `limit` on (the original message) are
+/// not read.
 pub(crate) fn transcript<T: AsRef<str>>(
     input: &[T],
+    limit: usize,
 ) -> Vec<(TextRcpt, Option<super::classify::Stage>)> {
     let lines: Vec<&str> = input.iter().map(|l| l.as_ref()).collect();
     let lines = lines.as_slice();
@@ -473,7 +480,6 @@ pub(crate) fn transcript<T: AsRef<str>>(
         r"(?i)^\s*(?:<<<|received\s*>>>|s:|<--|<-|server:|out:|[^\x00-\x7f]{1,8}\s*<<<)?\s*([245][0-5]\d)([ \-]|$)(.*)$",
     );
     let inner = re_with(&INNER, || format!(r"<({ADDR})>"));
-    let limit = original_start(lines).unwrap_or(lines.len());
     let mut out: Vec<(TextRcpt, Option<Stage>)> = Vec::new();
     let mut stage: Option<Stage> = None;
     let mut last_rcpt: Option<String> = None;
@@ -748,7 +754,7 @@ mod tests {
     #[test]
     fn postfix_block() {
         let l = v("The mail system\n\n<a@example.net>: host mx.example.net[192.0.2.9] said: 550 5.1.1\n    <a@example.net>: Recipient address rejected: User unknown (in reply to RCPT\n    TO command)\n\n<b@example.net>: mailbox full\n");
-        let r = scan(&l, None);
+        let r = scan(&l, l.len(), None);
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].lines, vec![2, 3, 4]);
         assert_eq!(r[1].addr.as_deref(), Some("b@example.net"));
@@ -757,7 +763,7 @@ mod tests {
     #[test]
     fn transcript_ties_reply_to_rcpt() {
         let l = v(">>> MAIL From:<s@example.org>\n<<< 250 ok\n>>> RCPT To:<a@example.net>\n<<< 550 5.1.1 <a@example.net>... User unknown\n");
-        let r = transcript(&l);
+        let r = transcript(&l, l.len());
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].0.addr.as_deref(), Some("a@example.net"));
     }
@@ -765,7 +771,7 @@ mod tests {
     #[test]
     fn session_log_with_time_stamps_is_a_transcript() {
         let l = v(" Mon 2026-11-23 17:00:00.301: --> MAIL From:<s@example.org>\n Mon 2026-11-23 17:00:00.400: <-- 250 2.1.0 Ok\n Mon 2026-11-23 17:00:00.401: --> RCPT To:<b@example.net>\n Mon 2026-11-23 17:00:00.500: <-- 550 5.1.1 No such user\n");
-        let r = transcript(&l);
+        let r = transcript(&l, l.len());
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].0.addr.as_deref(), Some("b@example.net"));
         assert_eq!(r[0].1, Some(super::super::classify::Stage::Rcpt));
@@ -774,7 +780,7 @@ mod tests {
     #[test]
     fn last_recipient_does_not_take_the_transcript_of_others() {
         let l = v("<a@example.net>\n    (reason: 550 5.1.1 User unknown)\n<c@example.com>\n    (reason: 550 5.7.1 Relaying denied)\n\n   ----- Transcript of session follows -----\n>>> RCPT To:<a@example.net>\n<<< 550 5.1.1 User unknown\n");
-        let r = scan(&l, None);
+        let r = scan(&l, l.len(), None);
         assert_eq!(r.len(), 2);
         assert_eq!(r[1].addr.as_deref(), Some("c@example.com"));
         assert_eq!(r[1].lines, vec![2, 3]);

@@ -254,9 +254,17 @@ const MARKS: [&str; 8] = [
     "delivery ",
 ];
 
-fn marks() -> &'static aho_corasick::AhoCorasick {
-    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    AC.get_or_init(|| aho_corasick::AhoCorasick::new(MARKS).expect("fixed words"))
+/// A prepared vectorised searcher per word: on lines of a few dozen bytes
+/// eight of them cost less than one automaton stepping through each byte.
+fn marks() -> &'static [memchr::memmem::Finder<'static>] {
+    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    FINDERS.get_or_init(|| {
+        MARKS
+            .iter()
+            .map(|m| memchr::memmem::Finder::new(m.as_bytes()))
+            .collect()
+    })
 }
 
 /// Every failed or deferred delivery in log lines; the last line per
@@ -271,15 +279,10 @@ pub(crate) fn scan<T: AsRef<str>>(lines: &[T]) -> Vec<LogRcpt> {
         if line.len() > 4000 || !line.contains(' ') {
             continue;
         }
-        // Which of the words that mark each log format the line has, in
-        // one pass over it.
+        // Which of the words that mark each log format the line has.
         let mut has = [false; MARKS.len()];
-        // Most lines have none: the prefiltered search says so quickly.
-        if !marks().is_match(line) {
-            continue;
-        }
-        for m in marks().find_overlapping_iter(line) {
-            has[m.pattern().as_usize()] = true;
+        for (h, f) in has.iter_mut().zip(marks()) {
+            *h = f.find(line.as_bytes()).is_some();
         }
         let hit = if has[0] {
             postfix_reject(line, idx)

@@ -188,7 +188,11 @@ impl Locator<'_> {
         let found = if !needle.is_empty() {
             let direct = (guess >= 1 && guess <= self.raw.len() && s.start_line > 0)
                 .then_some(guess)
-                .filter(|&g| self.raw[g - 1].contains(needle));
+                .filter(|&g| {
+                    // Usually the line itself, maybe indented: no search needed.
+                    let r = self.raw[g - 1];
+                    r.trim_start().starts_with(needle) || r.contains(needle)
+                });
             direct.or_else(|| {
                 // One prepared searcher for the lines of the part.
                 let finder = memchr::memmem::Finder::new(needle);
@@ -591,13 +595,14 @@ fn diagnose_message(
             continue;
         }
         let mut covered: Vec<usize> = Vec::new();
-        for r in formats::scan(&lines, bounce_to.as_deref()) {
+        let limit = formats::original_start(&lines).unwrap_or(lines.len());
+        for r in formats::scan(&lines, limit, bounce_to.as_deref()) {
             let d = draft_from_lines(&r, h, &loc, None);
             let has_code = r.lines.iter().any(|&i| formats::has_reply(lines[i]));
             covered.extend(r.lines.iter().copied());
             merge_text(&mut text_rcpts, d, has_code);
         }
-        for (r, stage) in formats::transcript(&lines) {
+        for (r, stage) in formats::transcript(&lines, limit) {
             // A reply already inside a recipient's block is that recipient's
             // reply, even when it quotes another address (Exim's "after
             // MAIL FROM:<sender>" refusal names the sender).
@@ -1022,20 +1027,26 @@ fn draft_from_lines(
         !rule && !short_lead_in
     };
     // Drop the address line itself so the diagnostic starts with the reason.
-    let cleaned: Vec<String> = r
+    // (The address is lower-case; the line matches it when its lower-case
+    // form is equal.)
+    let is_addr = |bare: &str| {
+        r.addr.as_deref().is_some_and(|a| {
+            !a.bytes().any(|b| b.is_ascii_uppercase()) && bare.eq_ignore_ascii_case(a)
+        })
+    };
+    let cleaned: Vec<&str> = r
         .lines
         .iter()
         .map(|&i| {
             let t = h[i].text.trim();
-            let low = t.to_ascii_lowercase();
-            let bare = low
+            let bare = t
                 .trim_start_matches(['*', '-', '\u{2022}', ' '])
                 .trim_matches(|c| c == '<' || c == '>' || c == ':')
                 .trim();
-            if r.addr.as_deref() == Some(bare) {
-                String::new()
+            if is_addr(bare) {
+                ""
             } else {
-                t.to_string()
+                t
             }
         })
         .collect();
@@ -1043,14 +1054,14 @@ fn draft_from_lines(
     for (&i, cleaned) in r.lines.iter().zip(cleaned) {
         let l = &h[i];
         let mut t = cleaned;
-        if has_text && !substantive(&t) {
-            t.clear();
+        if has_text && !substantive(t) {
+            t = "";
         }
         if !t.is_empty() {
             if !text.is_empty() {
                 text.push(' ');
             }
-            text.push_str(&t);
+            text.push_str(t);
         }
         if evidence.len() < 12 {
             evidence.push(loc.find(l.seg, l.idx, l.text));
