@@ -1641,7 +1641,11 @@ impl RuleTable {
             .iter()
             .flat_map(|(reason, frags)| frags.iter().map(|f| (*reason, *f)))
             .collect();
-        let automaton = aho_corasick::AhoCorasick::new(fragments.iter().map(|(_, f)| f)).ok();
+        // Contiguous NFA: a DFA for a short table costs hundreds of KiB.
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            .build(fragments.iter().map(|(_, f)| f))
+            .ok();
         RuleTable {
             automaton,
             fragments,

@@ -82,6 +82,9 @@ impl Phrases {
         let ac = self.automaton.get_or_init(|| {
             aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(self.any_case)
+                // A DFA (the default for short lists) costs a few hundred
+                // KiB per list; resident memory has a budget.
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                 .build(self.words)
                 .ok()
         });
