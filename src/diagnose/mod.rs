@@ -825,6 +825,7 @@ fn diagnose_message(
 
     // A bounce in a layout we do not know: the failed addresses from the
     // headers, the reason from the text before the copy of the message.
+    let mut inner_seen: Vec<MessageDiagnosis> = Vec::new();
     if drafts.is_empty()
         && (from_daemon || subject_bounce)
         && (body_bounce || ex.header("x-failed-recipients").is_some())
@@ -841,6 +842,7 @@ fn diagnose_message(
                 {
                     return inner;
                 }
+                inner_seen.push(inner);
             }
         }
         let mut named: Vec<String> = ex
@@ -871,10 +873,14 @@ fn diagnose_message(
     if drafts.is_empty() {
         // Not a bounce itself: maybe a bounce forwarded as an attachment.
         if depth < 2 {
+            // Attachments already diagnosed above are not diagnosed again.
+            let mut seen = inner_seen.into_iter();
             for (att, at_line) in &ex.attached {
-                let inner_norm = parse::normalise(att);
-                let at = if *at_line > 0 { *at_line } else { first_line };
-                let inner = diagnose_message(&inner_norm, at, raw, kb, depth + 1);
+                let inner = seen.next().unwrap_or_else(|| {
+                    let inner_norm = parse::normalise(att);
+                    let at = if *at_line > 0 { *at_line } else { first_line };
+                    diagnose_message(&inner_norm, at, raw, kb, depth + 1)
+                });
                 if inner.kind != MessageKind::NotBounce {
                     return inner;
                 }
