@@ -1090,7 +1090,8 @@ fn original_header(ex: &parse::Extracted, name: &str) -> Option<String> {
     for s in &ex.segments {
         if s.kind == parse::SegKind::Original {
             for l in text::lines(&s.text) {
-                if l.to_ascii_lowercase().starts_with(&prefix) {
+                let head = l.as_bytes().get(..prefix.len());
+                if head.is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes())) {
                     return Some(l[prefix.len()..].trim().to_string());
                 }
             }

@@ -82,9 +82,15 @@ impl Phrases {
         let ac = self.automaton.get_or_init(|| {
             aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(self.any_case)
-                // A DFA (the default for short lists) costs a few hundred
-                // KiB per list; resident memory has a budget.
-                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                // A DFA is fastest, but for lists of some length it costs a
+                // few hundred KiB each and resident memory has a budget.
+                .kind(Some(
+                    if self.words.iter().map(|w| w.len()).sum::<usize>() <= 160 {
+                        aho_corasick::AhoCorasickKind::DFA
+                    } else {
+                        aho_corasick::AhoCorasickKind::ContiguousNFA
+                    },
+                ))
                 .build(self.words)
                 .ok()
         });
