@@ -4,6 +4,7 @@
 //! status code, then the stage and the basic reply code.
 
 use super::rx;
+use super::rx::Caps;
 use crate::knowledge::Reason;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -54,20 +55,20 @@ pub fn find_reply(text: &str) -> Option<u16> {
         &START,
         r"^\s*(?:smtp;\s*|<<<\s*|#)?([245][0-5]\d)(?:[\s\-]|$)",
     );
-    if let Some(c) = start.captures(text) {
+    if let Some(c) = start.caps(text) {
         return c[1].parse().ok();
     }
     let quoted = rx::cached(
         &QUOTED,
         r"(?i)(?:said:\s*|returned\s*'|<<<\s*|[#(\[]|error:?\s+|reply:?\s*|response:?\s*|code:?\s*|^|\s)([245][0-5]\d)(?:[\s\-]+(?:[245]\.\d{1,3}\.\d{1,3}|[a-z<#])|[\s\-]*$)",
     );
-    if let Some(c) = quoted.captures(text) {
+    if let Some(c) = quoted.caps(text) {
         return c[1].parse().ok();
     }
     // A labelled code field: "ERROR_CODE :550, ..." (Zoho), "Code: 550,".
     static LABELLED: OnceLock<Regex> = OnceLock::new();
     let labelled = rx::cached(&LABELLED, r"(?i)code\s*:\s*([245][0-5]\d)(?:[^\d.]|$)");
-    labelled.captures(text).and_then(|c| c[1].parse().ok())
+    labelled.caps(text).and_then(|c| c[1].parse().ok())
 }
 
 /// The SMTP stage named by the bounce text, if any.
@@ -98,7 +99,7 @@ pub fn find_stage(text_lower: &str) -> Option<Stage> {
         Some(15 | 17 | 18) => return Some(Stage::Data),
         _ => {}
     }
-    let c = re.captures(text_lower)?;
+    let c = re.caps(text_lower)?;
     let word = [
         "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
     ]
@@ -382,7 +383,7 @@ fn provider_code(text: &str) -> Option<Reason> {
     static FR: OnceLock<Regex> = OnceLock::new();
     static IB: OnceLock<Regex> = OnceLock::new();
     let aup = rx::cached(&AUP, r"aup#([a-z]*)-?(\d*)");
-    if let Some(c) = aup.captures(text) {
+    if let Some(c) = aup.caps(text) {
         let (letters, digits) = (&c[1], &c[2]);
         if digits.is_empty() {
             // Cox: letter codes.
@@ -411,7 +412,7 @@ fn provider_code(text: &str) -> Option<Reason> {
         });
     }
     let fr = rx::cached(&FR, r"\b(?:lpn|lpnaaa|ofr|ouk)(?:_|\d{3}[-_])(\d{3})\b");
-    if let Some(c) = fr.captures(text) {
+    if let Some(c) = fr.caps(text) {
         return Some(match &c[1] {
             "101" | "102" | "103" | "401" | "510" | "999" => Blocked,
             "104" => TooManyConn,
@@ -429,7 +430,7 @@ fn provider_code(text: &str) -> Option<Reason> {
     }
     static IUA: OnceLock<Regex> = OnceLock::new();
     let iua = rx::cached(&IUA, r"\.i\.ua/err/(\d{1,2})\b");
-    if let Some(c) = iua.captures(text) {
+    if let Some(c) = iua.caps(text) {
         // I.UA's error pages, one per reason.
         let r = match &c[1] {
             "1" | "6" => Some(NoRelaying),
@@ -448,7 +449,7 @@ fn provider_code(text: &str) -> Option<Reason> {
     }
     static FB: OnceLock<Regex> = OnceLock::new();
     let fb = rx::cached(&FB, r"\b(rcp|int|pol|msg|dns|con)-([pt]\d)\b");
-    if let Some(c) = fb.captures(text) {
+    if let Some(c) = fb.caps(text) {
         // Facebook's documented SMTP error codes.
         let r = match (&c[1], &c[2]) {
             ("rcp", "p1") | ("int", "p1" | "p3" | "p4") => Some(UserUnknown),
@@ -469,7 +470,7 @@ fn provider_code(text: &str) -> Option<Reason> {
         }
     }
     let ib = rx::cached(&IB, r"\sib(\d{3})\b");
-    if let Some(c) = ib.captures(text) {
+    if let Some(c) = ib.caps(text) {
         return Some(match &c[1] {
             "103" | "104" | "105" | "106" | "108" | "110" | "111" | "112" | "113" => Blocked,
             "007" | "510" => TooManyConn,
@@ -496,7 +497,7 @@ fn imail_gave_up(text: &str) -> bool {
 fn gmail_state(text: &str) -> Option<u32> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = rx::cached(&RE, r"\(state (\d{1,2})\)");
-    re.captures(text).and_then(|c| c[1].parse().ok())
+    re.caps(text).and_then(|c| c[1].parse().ok())
 }
 
 /// Host-unknown wordings that name the host in the middle of the sentence:

@@ -4,6 +4,7 @@
 
 use super::rx::cached as re;
 use super::rx::cached_with as re_with;
+use super::rx::Caps;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -80,7 +81,7 @@ fn anchor_alone(t: &str) -> Option<String> {
             r#"^(?:(?:"[^"]*"\s*|[^<>@:,]{{0,60}}\s)<({ADDR})>|<?"?({ADDR})"?>?)(?:\s*\([^)]*\))?\s*:?\s*$"#
         )
     });
-    let c = r.captures(t)?;
+    let c = r.caps(t)?;
     c.get(1)
         .or(c.get(2))
         .map(|m| m.as_str().to_ascii_lowercase())
@@ -93,7 +94,7 @@ fn anchor_leading(t: &str) -> Option<String> {
     let r = re_with(&R, || {
         format!(r#"^<?({ADDR})>?(?:\s*\([^)]*\))?(?:\s*(?::|\.\.\.|,)\s*|\s+)[^\s@]"#)
     });
-    r.captures(t).map(|c| c[1].to_ascii_lowercase())
+    r.caps(t).map(|c| c[1].to_ascii_lowercase())
 }
 
 /// `Unknown user: addr` or `Delivery failed 20 attempts: addr` — a short
@@ -105,7 +106,7 @@ fn anchor_labelled(t: &str) -> Option<String> {
     let r = re_with(&R, || {
         format!(r#"^([^@:<>]{{3,50}}):\s*<?"?({ADDR})"?>?\.?$"#)
     });
-    let c = r.captures(t)?;
+    let c = r.caps(t)?;
     let label = c[1].to_ascii_lowercase();
     let failure_word = re(
         &FAIL,
@@ -154,7 +155,7 @@ fn anchor_phrase(t: &str) -> Option<String> {
             r#"(?i)(?:(?:error|failure|problem)s? (?:delivering|sending)\b.{{0,30}}?\bto|(?:was|wasn't|couldn't be|could not be|cannot be|can't be|has not been|not) (?:delivered|sent|relayed) to|delivery to the following recipients? (?:failed|was aborted|has been delayed)[^:]*:?|(?:failed|undeliverable) recipients?:?|(?:original|intended|unknown|invalid|failed|final) recipients?(?: address)?:|recipient address:|to the following (?:recipients?|address(?:es)?)[^:]*:|not delivered to|delivery failed for|unable to deliver (?:your )?(?:message|mail)? ?to|could not deliver (?:mail|message)? ?to|rejected your message to the following|your message to|failed to deliver to|^\s*recipients?:)\s*:?\s*['"]?<?"?({ADDR})"?>?"#
         )
     });
-    if let Some(c) = r.captures(t) {
+    if let Some(c) = r.caps(t) {
         return Some(c[1].to_ascii_lowercase());
     }
     // The address inside the sentence: "Message delivery to 'a@b' failed."
@@ -162,7 +163,7 @@ fn anchor_phrase(t: &str) -> Option<String> {
     let quoted = re_with(&QUOTED, || {
         format!(r#"(?i)\bdelivery to\s*['"<]({ADDR})['">]\s*(?:has\s+)?failed"#)
     });
-    quoted.captures(t).map(|c| c[1].to_ascii_lowercase())
+    quoted.caps(t).map(|c| c[1].to_ascii_lowercase())
 }
 
 /// An SMTP `RCPT TO:<addr>` command quoted in the text.
@@ -404,7 +405,7 @@ pub(crate) fn list_notice<T: AsRef<str>>(input: &[T]) -> Vec<TextRcpt> {
     let mut out: Vec<TextRcpt> = Vec::new();
     let mut i = 0;
     while i < limit {
-        let Some(c) = r.captures(lines[i]).filter(|_| !is_header_like(lines[i])) else {
+        let Some(c) = r.caps(lines[i]).filter(|_| !is_header_like(lines[i])) else {
             i += 1;
             continue;
         };
@@ -541,7 +542,7 @@ pub(crate) fn transcript<T: AsRef<str>>(
         let head = super::text::after_space(l).first().copied().unwrap_or(b' ');
         let may_cmd = head >= 0x80 || b">-ciCIhHeElLmMrRdDbBqQsSaA".contains(&head);
         let may_reply = head >= 0x80 || b"<rRsSoO2345".contains(&head);
-        if let Some(c) = may_cmd.then(|| cmd.captures(l)).flatten() {
+        if let Some(c) = may_cmd.then(|| cmd.caps(l)).flatten() {
             let verb = c[1].to_ascii_lowercase();
             stage = Some(match verb.as_str() {
                 "helo" | "ehlo" | "lhlo" | "starttls" | "auth" => Stage::Helo,
@@ -557,14 +558,14 @@ pub(crate) fn transcript<T: AsRef<str>>(
             i += 1;
             continue;
         }
-        if let Some(c) = may_reply.then(|| reply.captures(l)).flatten() {
+        if let Some(c) = may_reply.then(|| reply.caps(l)).flatten() {
             let code: u16 = c[1].parse().unwrap_or(0);
             let mut block = vec![i];
             let mut j = i;
             // Multi-line reply: "550-..." continues until "550 ...".
             while j + 1 < limit && &c[2] == "-" {
                 j += 1;
-                match reply.captures(strip_log_prefix(lines[j])) {
+                match reply.caps(strip_log_prefix(lines[j])) {
                     Some(n) if n[1] == c[1] => {
                         block.push(j);
                         if &n[2] != "-" {
@@ -591,7 +592,7 @@ pub(crate) fn transcript<T: AsRef<str>>(
                 }
             } else if code >= 400 {
                 let mentioned = inner
-                    .captures(&c[3])
+                    .caps(&c[3])
                     .map(|m| m[1].to_ascii_lowercase())
                     .filter(|a| !is_system_address(a));
                 let targets: Vec<Option<String>> = match (stage, &last_rcpt, mentioned) {
@@ -690,10 +691,10 @@ fn sendmail_status(line: &str) -> Option<(u16, Option<String>)> {
         &HOST,
         r"^\s*([245]\d\d)\s+[A-Za-z0-9][\w.\-]*\s+\([\w\-]+\)\.\.\.\s*\S",
     );
-    if let Some(c) = rcpt.captures(line) {
+    if let Some(c) = rcpt.caps(line) {
         return Some((c[1].parse().ok()?, Some(c[2].to_ascii_lowercase())));
     }
-    let c = host.captures(line)?;
+    let c = host.caps(line)?;
     Some((c[1].parse().ok()?, None))
 }
 
@@ -712,7 +713,7 @@ pub(crate) fn remote_mta(text: &str) -> Option<String> {
         &R,
         r"(?i)(?:\bhost\s+([a-z0-9][\w.\-]*\.[a-z]{2,}|\[[\d.]+\])\s*\[|while talking to\s+([a-z0-9][\w.\-]*\.[a-z]{2,})|\b([a-z0-9][\w.\-]*\.[a-z]{2,})\s*\[[\d.:a-f]+\]\s*(?:said|did not like)|remote server at\s+([a-z0-9][\w.\-]*\.[a-z]{2,})|(?:^|\s)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}) (?:does not like|failed after|failed on))",
     );
-    let c = r.captures(text)?;
+    let c = r.caps(text)?;
     (1..=5).find_map(|i| c.get(i)).map(|m| {
         m.as_str()
             .trim_matches(|c| c == '[' || c == ']')

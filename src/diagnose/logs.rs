@@ -11,6 +11,7 @@
 
 use super::classify::Stage;
 use super::rx::cached as re;
+use super::rx::Caps;
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -58,23 +59,23 @@ fn keyed(line: &str, idx: usize) -> Option<LogRcpt> {
     static RELAY: OnceLock<Regex> = OnceLock::new();
     // Sendmail writes the address without brackets in some set-ups.
     let to = re(&TO, r"(?i)\bto=<?([^<>\s,]+@[^<>\s,]+)>?(?:,|\s|$)");
-    let addr = to.captures(line)?[1].to_ascii_lowercase();
+    let addr = to.caps(line)?[1].to_ascii_lowercase();
     let status = re(&DSN, r"\bdsn=([245]\.\d{1,3}\.\d{1,3})\b")
-        .captures(line)
+        .caps(line)
         .map(|c| c[1].to_string());
     // Postfix: status=bounced (text); Sendmail: stat=text to the end.
     let (verdict, text) = if let Some(c) = re(
         &STATUS,
         r"(?i)\bstatus=([a-z]+)(?:,[^(]*)?(?: \((.*)\))?\s*$",
     )
-    .captures(line)
+    .caps(line)
     {
         (
             c[1].to_ascii_lowercase(),
             c.get(2).map_or("", |m| m.as_str()).to_string(),
         )
     } else {
-        let c = re(&STAT, r"\bstat=(.*)$").captures(line)?;
+        let c = re(&STAT, r"\bstat=(.*)$").caps(line)?;
         let text = c[1].trim().to_string();
         let lower = text.to_ascii_lowercase();
         let verdict = if lower.starts_with("sent") {
@@ -100,7 +101,7 @@ fn keyed(line: &str, idx: usize) -> Option<LogRcpt> {
         text
     };
     let remote_mta = re(&RELAY, r"\brelay=([^,]+)")
-        .captures(line)
+        .caps(line)
         .and_then(|c| host_of(c[1].trim()));
     Some(LogRcpt {
         addr: Some(addr),
@@ -122,7 +123,7 @@ fn postfix_reject(line: &str, idx: usize) -> Option<LogRcpt> {
         &R,
         r"(?i)\b(?:milter-)?reject: (RCPT|MAIL|DATA|END-OF-MESSAGE|CONNECT|HELO|EHLO|VRFY|BDAT) from ([^\s:]+)(?::\d+)?: (.*?)(?:; (?:from|to|proto|helo)=.*)?$",
     )
-    .captures(line)?;
+    .caps(line)?;
     let stage = match c[1].to_ascii_uppercase().as_str() {
         "RCPT" | "VRFY" => Stage::Rcpt,
         "MAIL" => Stage::Mail,
@@ -131,7 +132,7 @@ fn postfix_reject(line: &str, idx: usize) -> Option<LogRcpt> {
         _ => Stage::Connect,
     };
     let addr = re(&TO, r"(?i)\bto=<([^<>\s]+@[^<>\s]+)>")
-        .captures(line)
+        .caps(line)
         .map(|c| c[1].to_ascii_lowercase());
     let text = c[3].trim().to_string();
     let action = if text.starts_with('4') {
@@ -161,7 +162,7 @@ fn exim(line: &str, idx: usize) -> Option<LogRcpt> {
         &DELIVERY,
         r"(?:^|\s[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4} )(\*\*|==) <?([^\s:<>]+@[^\s:<>]+)>?(.*)$",
     )
-    .captures(line)
+    .caps(line)
     {
         let rest = &c[3];
         let text = rest.split_once(": ").map_or("", |(_, t)| t).trim();
@@ -172,7 +173,7 @@ fn exim(line: &str, idx: usize) -> Option<LogRcpt> {
             status: None,
             text: text.to_string(),
             line: idx,
-            remote_mta: host.captures(rest).and_then(|h| host_of(&h[1])),
+            remote_mta: host.caps(rest).and_then(|h| host_of(&h[1])),
             stage: None,
         });
     }
@@ -180,7 +181,7 @@ fn exim(line: &str, idx: usize) -> Option<LogRcpt> {
         &REJECT,
         r"(?i)\brejected (RCPT|MAIL) <([^<>\s]*)>(?::| [^:]*:) (.*)$",
     )
-    .captures(line)?;
+    .caps(line)?;
     let stage = if c[1].eq_ignore_ascii_case("rcpt") {
         Stage::Rcpt
     } else {
@@ -212,12 +213,12 @@ fn qmail(line: &str, idx: usize, deliveries: &mut HashMap<String, String>) -> Op
         &START,
         r"\bstarting delivery (\d+): msg \d+ to (?:remote|local) (\S+@\S+)",
     )
-    .captures(line)
+    .caps(line)
     {
         deliveries.insert(c[1].to_string(), c[2].to_ascii_lowercase());
         return None;
     }
-    let c = re(&END, r"\bdelivery (\d+): (failure|deferral): (.*)$").captures(line)?;
+    let c = re(&END, r"\bdelivery (\d+): (failure|deferral): (.*)$").caps(line)?;
     let text = c[3]
         .replace('_', " ")
         .split('/')
@@ -281,8 +282,10 @@ pub(crate) fn scan<T: AsRef<str>>(lines: &[T]) -> Vec<LogRcpt> {
         }
         // Which of the words that mark each log format the line has.
         let mut has = [false; MARKS.len()];
-        for (h, f) in has.iter_mut().zip(marks()) {
-            *h = f.find(line.as_bytes()).is_some();
+        // The first six words need a `:`, `=` or `*`; prose often has none.
+        let punct = memchr::memchr3(b':', b'=', b'*', line.as_bytes()).is_some();
+        for (k, (h, f)) in has.iter_mut().zip(marks()).enumerate() {
+            *h = (punct || k >= 6) && f.find(line.as_bytes()).is_some();
         }
         let hit = if has[0] {
             postfix_reject(line, idx)

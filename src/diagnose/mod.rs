@@ -11,6 +11,7 @@ mod parse;
 mod rx;
 mod text;
 
+use rx::Caps;
 use text::Phrases;
 
 pub use outcome::Outcome;
@@ -1379,7 +1380,7 @@ fn quoted_remote_reply(diag: &str) -> Option<(u16, String)> {
         &RE,
         r"^[245]\.\d{1,3}\.\d{1,3} - [^']*?\b([245]\d\d)[ \-]'([^']*)'?",
     );
-    let c = re.captures(diag)?;
+    let c = re.caps(diag)?;
     Some((c[1].parse().ok()?, c[2].trim().to_string()))
 }
 

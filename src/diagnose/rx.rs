@@ -79,6 +79,25 @@ pub(crate) fn cached_with(
     cell.get_or_init(|| new(&pat()).expect("engine regex"))
 }
 
+/// Captures found after a match test: `Regex::captures` sets up its
+/// capture slots and may run the slower capturing engine even when nothing
+/// matches, while `is_match` answers from the lazy DFA. Most lines the
+/// engine tries a pattern on do not match it.
+pub(crate) trait Caps {
+    /// Like `Regex::captures`, cheaper when there is no match.
+    fn caps<'h>(&self, haystack: &'h str) -> Option<regex::Captures<'h>>;
+}
+
+impl Caps for Regex {
+    fn caps<'h>(&self, haystack: &'h str) -> Option<regex::Captures<'h>> {
+        if self.is_match(haystack) {
+            self.captures(haystack)
+        } else {
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
