@@ -328,7 +328,7 @@ fn bounce_sender(from: &str) -> bool {
 }
 
 fn bounce_body(lower: &str) -> bool {
-    static WORDS: Phrases = Phrases::new(&[
+    static WORDS: Phrases = Phrases::with_dfa(&[
         "could not be delivered",
         "couldn't be delivered",
         "wasn't delivered",

@@ -40,6 +40,8 @@ pub(crate) struct Phrases {
     words: &'static [&'static str],
     /// ASCII letters match either case.
     any_case: bool,
+    /// Searched with a DFA whatever its size (for long texts).
+    dfa: bool,
     automaton: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
     /// Prepared searchers, for short lists.
     finders: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>>,
@@ -51,6 +53,19 @@ impl Phrases {
         Phrases {
             words,
             any_case: false,
+            dfa: false,
+            automaton: std::sync::OnceLock::new(),
+            finders: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The list, searched with a DFA: for a list run over whole messages,
+    /// where the DFA's speed is worth its memory.
+    pub(crate) const fn with_dfa(words: &'static [&'static str]) -> Phrases {
+        Phrases {
+            words,
+            any_case: false,
+            dfa: true,
             automaton: std::sync::OnceLock::new(),
             finders: std::sync::OnceLock::new(),
         }
@@ -61,6 +76,7 @@ impl Phrases {
         Phrases {
             words,
             any_case: true,
+            dfa: false,
             automaton: std::sync::OnceLock::new(),
             finders: std::sync::OnceLock::new(),
         }
@@ -85,7 +101,7 @@ impl Phrases {
                 // A DFA is fastest, but for lists of some length it costs a
                 // few hundred KiB each and resident memory has a budget.
                 .kind(Some(
-                    if self.words.iter().map(|w| w.len()).sum::<usize>() <= 160 {
+                    if self.dfa || self.words.iter().map(|w| w.len()).sum::<usize>() <= 160 {
                         aho_corasick::AhoCorasickKind::DFA
                     } else {
                         aho_corasick::AhoCorasickKind::ContiguousNFA
