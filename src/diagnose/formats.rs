@@ -36,20 +36,19 @@ fn is_original_marker(line: &str) -> bool {
 /// Undeliverable…`, `From: MAILER-DAEMON…`) is no such place: mail clients
 /// write "-----Original Message-----" above a mail they forward, and what is
 /// forwarded here is the bounce itself.
-pub(crate) fn original_start<T: AsRef<str>>(lines: &[T]) -> Option<usize> {
-    (0..lines.len()).find(|&i| {
-        is_original_marker(lines[i].as_ref()) && !forwarded_bounce_follows(&lines[i + 1..])
-    })
+pub(crate) fn original_start(lines: &[&str]) -> Option<usize> {
+    (0..lines.len())
+        .find(|&i| is_original_marker(lines[i]) && !forwarded_bounce_follows(&lines[i + 1..]))
 }
 
 /// The header block right after a marker is that of a bounce: both its
 /// sender and its subject say so (one alone is too weak: an original message
 /// may well be about bounces).
-fn forwarded_bounce_follows<T: AsRef<str>>(rest: &[T]) -> bool {
+fn forwarded_bounce_follows(rest: &[&str]) -> bool {
     let (mut from, mut subject) = (false, false);
     for l in rest
         .iter()
-        .map(|l| l.as_ref().trim())
+        .map(|l| l.trim())
         .filter(|l| !l.is_empty())
         .take(8)
         .take_while(|l| is_header_like(l))
@@ -216,13 +215,7 @@ fn continuation_opener(line: &str) -> bool {
 /// Scan human-readable lines for per-recipient blocks.
 /// `limit` is where the copy of the original message starts
 /// ([`original_start`], or the number of lines).
-pub(crate) fn scan<T: AsRef<str>>(
-    input: &[T],
-    limit: usize,
-    sender: Option<&str>,
-) -> Vec<TextRcpt> {
-    let lines: Vec<&str> = input.iter().map(|l| l.as_ref()).collect();
-    let lines = lines.as_slice();
+pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<TextRcpt> {
     let mut anchors: Vec<(usize, String, bool)> = Vec::new();
     let mut prev_text = "";
     for (i, l) in lines[..limit].iter().enumerate() {
@@ -375,11 +368,9 @@ pub(crate) fn scan<T: AsRef<str>>(
 }
 
 /// The line naming `needle` (a recipient as a DSN states it) and the lines
-/// that follow it up to a blank line: that recipient's text.
-pub(crate) fn block_naming<T: AsRef<str>>(input: &[T], needle: &str) -> Option<TextRcpt> {
-    let lines: Vec<&str> = input.iter().map(|l| l.as_ref()).collect();
-    let lines = lines.as_slice();
-    let limit = original_start(lines).unwrap_or(lines.len());
+/// that follow it up to a blank line: that recipient's text. `limit` as for
+/// [`scan`].
+pub(crate) fn block_naming(lines: &[&str], limit: usize, needle: &str) -> Option<TextRcpt> {
     let needle = needle.to_ascii_lowercase();
     let at = (0..limit)
         .find(|&i| !is_header_like(lines[i]) && lines[i].to_ascii_lowercase().contains(&needle))?;
@@ -396,12 +387,10 @@ pub(crate) fn block_naming<T: AsRef<str>>(input: &[T], needle: &str) -> Option<T
 /// Error notices of mailing-list managers: each sentence that ends with the
 /// list address in angle brackets (`You are not a member of this mailing list
 /// <list@example.org>.`) is one failure, with the rest of its paragraph.
-pub(crate) fn list_notice<T: AsRef<str>>(input: &[T]) -> Vec<TextRcpt> {
-    let lines: Vec<&str> = input.iter().map(|l| l.as_ref()).collect();
-    let lines = lines.as_slice();
+/// `limit` as for [`scan`].
+pub(crate) fn list_notice(lines: &[&str], limit: usize) -> Vec<TextRcpt> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re_with(&R, || format!(r"<({ADDR})>\.?\s*$"));
-    let limit = original_start(lines).unwrap_or(lines.len());
     let mut out: Vec<TextRcpt> = Vec::new();
     let mut i = 0;
     while i < limit {
@@ -431,9 +420,7 @@ pub(crate) fn list_notice<T: AsRef<str>>(input: &[T]) -> Vec<TextRcpt> {
 
 /// The paragraph ending at most three blank lines above line `first`, when
 /// it states a failure in known wording.
-fn heading_above<T: AsRef<str>>(input: &[T], first: usize) -> Vec<usize> {
-    let lines: Vec<&str> = input.iter().map(|l| l.as_ref()).collect();
-    let lines = lines.as_slice();
+fn heading_above(lines: &[&str], first: usize) -> Vec<usize> {
     let mut end = first;
     while end > 0 && first - end <= 3 && lines[end - 1].trim().is_empty() {
         end -= 1;
@@ -461,12 +448,10 @@ fn heading_above<T: AsRef<str>>(input: &[T], first: usize) -> Vec<usize> {
 /// `>>>`/`<<<` markers with a word such as 送信): each error reply is tied to
 /// the command it answered. Lines from `limit` on (the original message) are
 /// not read.
-pub(crate) fn transcript<T: AsRef<str>>(
-    input: &[T],
+pub(crate) fn transcript(
+    lines: &[&str],
     limit: usize,
 ) -> Vec<(TextRcpt, Option<super::classify::Stage>)> {
-    let lines: Vec<&str> = input.iter().map(|l| l.as_ref()).collect();
-    let lines = lines.as_slice();
     use super::classify::Stage;
     static CMD: OnceLock<Regex> = OnceLock::new();
     static REPLY: OnceLock<Regex> = OnceLock::new();
@@ -748,8 +733,8 @@ mod remote_mta_gate {
 mod tests {
     use super::*;
 
-    fn v(s: &str) -> Vec<String> {
-        s.lines().map(|l| l.to_string()).collect()
+    fn v(s: &str) -> Vec<&str> {
+        s.lines().collect()
     }
 
     #[test]
@@ -799,7 +784,8 @@ mod tests {
             "Your message did not reach some or all of the intended recipients.",
             "----- The following addresses had permanent fatal errors -----",
         ] {
-            let l = v(&format!("{intro}\n\n  a@example.net\n"));
+            let text = format!("{intro}\n\n  a@example.net\n");
+            let l = v(&text);
             let first = l.len() - 1;
             assert!(heading_above(&l, first).is_empty(), "{intro}");
         }

@@ -151,16 +151,26 @@ pub fn diagnose(input: &[u8], kb: &KnowledgeBase) -> Result<Vec<MessageDiagnosis
     Ok(out)
 }
 
-/// A line of human-readable text with where it came from.
-struct HumanLine<'a> {
-    text: &'a str,
+/// One human-readable part of a message, its lines unquoted.
+struct HumanPart<'a> {
+    /// Index of the part's segment.
     seg: usize,
-    idx: usize,
+    /// The lines; line `i` is decoded line `i` of the segment.
+    lines: Vec<&'a str>,
+    /// Where the copy of the original message starts
+    /// ([`formats::original_start`]), found once for all who ask.
+    original: Option<usize>,
 }
 
-impl AsRef<str> for HumanLine<'_> {
-    fn as_ref(&self) -> &str {
-        self.text
+impl HumanPart<'_> {
+    /// The lines that are about the failure: those before the original.
+    fn limit(&self) -> usize {
+        self.original.unwrap_or(self.lines.len())
+    }
+
+    /// Evidence for line `i`.
+    fn evidence(&self, loc: &Locator<'_>, i: usize) -> Evidence {
+        loc.find(self.seg, i, self.lines[i])
     }
 }
 
@@ -456,27 +466,26 @@ fn diagnose_message(
     let from = ex.header("from").unwrap_or("").to_string();
 
     // Human-readable lines, unquoted per segment.
-    let mut human: Vec<Vec<HumanLine>> = Vec::new();
+    let mut human: Vec<HumanPart> = Vec::new();
     for (si, seg) in ex.segments.iter().enumerate() {
         if seg.kind != parse::SegKind::Human {
             continue;
         }
         let mut lines: Vec<&str> = text::lines(&seg.text).collect();
         parse::unquote(&mut lines);
-        human.push(
-            lines
-                .into_iter()
-                .enumerate()
-                .map(|(idx, text)| HumanLine { text, seg: si, idx })
-                .collect(),
-        );
+        let original = formats::original_start(&lines);
+        human.push(HumanPart {
+            seg: si,
+            lines,
+            original,
+        });
     }
     let mut human_lower = String::new();
-    for (n, l) in human.iter().flatten().take(4000).enumerate() {
+    for (n, l) in human.iter().flat_map(|p| &p.lines).take(4000).enumerate() {
         if n > 0 {
             human_lower.push('\n');
         }
-        human_lower.push_str(l.text);
+        human_lower.push_str(l);
     }
     human_lower.make_ascii_lowercase();
 
@@ -573,12 +582,11 @@ fn diagnose_message(
     let bounce_to = ex.header("to").and_then(first_address);
     let mut text_rcpts: Vec<(Draft, bool)> = Vec::new();
     for h in &human {
-        let lines: Vec<&str> = h.iter().map(|l| l.text).collect();
+        let lines = &h.lines;
         // Lines copied from a mail server's log carry their own verdicts.
-        let logged = logs::scan(&lines);
+        let logged = logs::scan(lines);
         if !logged.is_empty() {
             for r in logged {
-                let l = &h[r.line];
                 let d = Draft {
                     stage: r
                         .stage
@@ -588,7 +596,7 @@ fn diagnose_message(
                     status: r.status,
                     diagnostic: squash(&r.text),
                     remote_mta: r.remote_mta,
-                    evidence: vec![loc.find(l.seg, l.idx, l.text)],
+                    evidence: vec![h.evidence(&loc, r.line)],
                     ..Draft::default()
                 };
                 merge_text(&mut text_rcpts, d, true);
@@ -596,14 +604,13 @@ fn diagnose_message(
             continue;
         }
         let mut covered: Vec<usize> = Vec::new();
-        let limit = formats::original_start(&lines).unwrap_or(lines.len());
-        for r in formats::scan(&lines, limit, bounce_to.as_deref()) {
+        for r in formats::scan(lines, h.limit(), bounce_to.as_deref()) {
             let d = draft_from_lines(&r, h, &loc, None);
             let has_code = r.lines.iter().any(|&i| formats::has_reply(lines[i]));
             covered.extend(r.lines.iter().copied());
             merge_text(&mut text_rcpts, d, has_code);
         }
-        for (r, stage) in formats::transcript(&lines, limit) {
+        for (r, stage) in formats::transcript(lines, h.limit()) {
             // A reply already inside a recipient's block is that recipient's
             // reply, even when it quotes another address (Exim's "after
             // MAIL FROM:<sender>" refusal names the sender).
@@ -709,8 +716,8 @@ fn diagnose_message(
                     .filter(|v| v.len() >= 6 && !v.contains('@'));
                 lookups += usize::from(named.is_some());
                 for h in human.iter().filter(|_| named.is_some()) {
-                    let lines: Vec<&str> = h.iter().map(|l| l.text).collect();
-                    if let Some(b) = formats::block_naming(&lines, named.unwrap_or_default()) {
+                    let needle = named.unwrap_or_default();
+                    if let Some(b) = formats::block_naming(&h.lines, h.limit(), needle) {
                         let t = draft_from_lines(&b, h, &loc, None);
                         d.diagnostic = t.diagnostic;
                         d.evidence.extend(t.evidence);
@@ -771,8 +778,7 @@ fn diagnose_message(
     });
     if drafts.is_empty() && list_admin && ex.header("x-mlserver").is_some() {
         if let Some(h) = human.first() {
-            let lines: Vec<&str> = h.iter().map(|l| l.text).collect();
-            for r in formats::list_notice(&lines) {
+            for r in formats::list_notice(&h.lines, h.limit()) {
                 let mut d = draft_from_lines(&r, h, &loc, None);
                 d.context = ex.subject.clone().unwrap_or_default();
                 drafts.push(d);
@@ -1020,7 +1026,7 @@ fn merge_text(list: &mut Vec<(Draft, bool)>, d: Draft, has_code: bool) {
 
 fn draft_from_lines(
     r: &formats::TextRcpt,
-    h: &[HumanLine],
+    h: &HumanPart<'_>,
     loc: &Locator<'_>,
     stage: Option<Stage>,
 ) -> Draft {
@@ -1045,7 +1051,7 @@ fn draft_from_lines(
         .lines
         .iter()
         .map(|&i| {
-            let t = h[i].text.trim();
+            let t = h.lines[i].trim();
             let bare = t
                 .trim_start_matches(['*', '-', '\u{2022}', ' '])
                 .trim_matches(|c| c == '<' || c == '>' || c == ':')
@@ -1059,7 +1065,6 @@ fn draft_from_lines(
         .collect();
     let has_text = cleaned.iter().any(|t| substantive(t));
     for (&i, cleaned) in r.lines.iter().zip(cleaned) {
-        let l = &h[i];
         let mut t = cleaned;
         if has_text && !substantive(t) {
             t = "";
@@ -1071,7 +1076,7 @@ fn draft_from_lines(
             text.push_str(t);
         }
         if evidence.len() < 12 {
-            evidence.push(loc.find(l.seg, l.idx, l.text));
+            evidence.push(h.evidence(loc, i));
         }
     }
     let diagnostic = squash(&text);
@@ -1101,7 +1106,7 @@ fn original_header(ex: &parse::Extracted, name: &str) -> Option<String> {
     None
 }
 
-fn fill_sender(prefill: &mut Prefill, ex: &parse::Extracted, human: Option<&Vec<HumanLine>>) {
+fn fill_sender(prefill: &mut Prefill, ex: &parse::Extracted, human: Option<&HumanPart<'_>>) {
     if prefill.sender_domain.is_some() {
         return;
     }
@@ -1111,11 +1116,10 @@ fn fill_sender(prefill: &mut Prefill, ex: &parse::Extracted, human: Option<&Vec<
     let from_text = || {
         // Headers of the original quoted after a marker in a plain-text bounce.
         let h = human?;
-        let start = formats::original_start(h)?;
-        h[start..].iter().take(200).find_map(|l| {
-            let low = l.text.to_ascii_lowercase();
+        h.lines[h.original?..].iter().take(200).find_map(|l| {
+            let low = l.to_ascii_lowercase();
             (low.starts_with("return-path:") || low.starts_with("from:"))
-                .then(|| first_address(&l.text[l.text.find(':').unwrap_or(0) + 1..]))
+                .then(|| first_address(&l[l.find(':').unwrap_or(0) + 1..]))
                 .flatten()
         })
     };
@@ -1397,20 +1401,18 @@ fn last_quoted_refusal(diag: &str) -> Option<(u16, String)> {
 
 /// The lines of a bounce in an unknown layout that say why it failed: those
 /// with a reply code or a known failure wording, before the original message.
-fn generic_text(human: &[Vec<HumanLine>], loc: &Locator<'_>) -> Option<Draft> {
+fn generic_text(human: &[HumanPart<'_>], loc: &Locator<'_>) -> Option<Draft> {
     let h = human.first()?;
-    let limit = formats::original_start(h).unwrap_or(h.len());
-    let body: Vec<&HumanLine> = h[..limit]
-        .iter()
-        .filter(|l| !l.text.trim().is_empty())
+    let body: Vec<usize> = (0..h.limit())
+        .filter(|&i| !h.lines[i].trim().is_empty())
         .take(200)
         .collect();
-    let mut picked: Vec<&HumanLine> = body
+    let mut picked: Vec<usize> = body
         .iter()
         .copied()
-        .filter(|l| {
-            formats::has_reply(l.text)
-                || classify::text_reason(&l.text.to_ascii_lowercase()).is_some()
+        .filter(|&i| {
+            let l = h.lines[i];
+            formats::has_reply(l) || classify::text_reason(&l.to_ascii_lowercase()).is_some()
         })
         .take(12)
         .collect();
@@ -1427,16 +1429,13 @@ fn generic_text(human: &[Vec<HumanLine>], loc: &Locator<'_>) -> Option<Draft> {
     let text = squash(
         &picked
             .iter()
-            .map(|l| l.text.trim())
+            .map(|&i| h.lines[i].trim())
             .collect::<Vec<_>>()
             .join(" "),
     );
     let lower = text.to_ascii_lowercase();
     Some(Draft {
-        evidence: picked
-            .iter()
-            .map(|l| loc.find(l.seg, l.idx, l.text))
-            .collect(),
+        evidence: picked.iter().map(|&i| h.evidence(loc, i)).collect(),
         remote_mta: formats::remote_mta(&text),
         stage: classify::find_stage(&lower),
         diagnostic: if vague { String::new() } else { text },
@@ -1446,16 +1445,15 @@ fn generic_text(human: &[Vec<HumanLine>], loc: &Locator<'_>) -> Option<Draft> {
 
 /// The To of the original message: from an attached copy, or from the
 /// headers quoted after the original-message marker.
-fn original_recipient(ex: &parse::Extracted, human: Option<&Vec<HumanLine>>) -> Option<String> {
+fn original_recipient(ex: &parse::Extracted, human: Option<&HumanPart<'_>>) -> Option<String> {
     if let Some(to) = original_header(ex, "to").and_then(|v| first_address(&v)) {
         return Some(to);
     }
     let h = human?;
-    let start = formats::original_start(h)?;
-    h[start..].iter().take(200).find_map(|l| {
-        let low = l.text.trim_start().to_ascii_lowercase();
+    h.lines[h.original?..].iter().take(200).find_map(|l| {
+        let low = l.trim_start().to_ascii_lowercase();
         low.starts_with("to:")
-            .then(|| first_address(&l.text.trim_start()[3..]))
+            .then(|| first_address(&l.trim_start()[3..]))
             .flatten()
     })
 }
