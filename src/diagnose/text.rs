@@ -48,38 +48,30 @@ pub(crate) struct Phrases {
 }
 
 impl Phrases {
-    /// The list; the automaton is built on first use.
-    pub(crate) const fn new(words: &'static [&'static str]) -> Phrases {
+    const fn build(words: &'static [&'static str], any_case: bool, dfa: bool) -> Phrases {
         Phrases {
             words,
-            any_case: false,
-            dfa: false,
+            any_case,
+            dfa,
             automaton: std::sync::OnceLock::new(),
             finders: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The list; the automaton is built on first use.
+    pub(crate) const fn new(words: &'static [&'static str]) -> Phrases {
+        Phrases::build(words, false, false)
     }
 
     /// The list, searched with a DFA: for a list run over whole messages,
     /// where the DFA's speed is worth its memory.
     pub(crate) const fn with_dfa(words: &'static [&'static str]) -> Phrases {
-        Phrases {
-            words,
-            any_case: false,
-            dfa: true,
-            automaton: std::sync::OnceLock::new(),
-            finders: std::sync::OnceLock::new(),
-        }
+        Phrases::build(words, false, true)
     }
 
     /// The list, ASCII letters matching either case.
     pub(crate) const fn any_case(words: &'static [&'static str]) -> Phrases {
-        Phrases {
-            words,
-            any_case: true,
-            dfa: false,
-            automaton: std::sync::OnceLock::new(),
-            finders: std::sync::OnceLock::new(),
-        }
+        Phrases::build(words, true, false)
     }
 
     /// True when any of the phrases occurs in `hay`.

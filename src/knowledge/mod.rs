@@ -256,39 +256,8 @@ impl Matcher {
         }
     }
 
-    /// The regexes (indexes into `regexes`) that matched `text_lower`, and the
-    /// best literal weight per entry.
-    fn scan(&self, entries: usize, text_lower: &str) -> (Vec<usize>, Vec<bool>) {
-        let m = &*self.inner;
-        let mut best = vec![0usize; entries];
-        let mut candidate = vec![false; m.regexes.len()];
-        if let Some(ac) = &m.automaton {
-            for hit in ac.find_overlapping_iter(text_lower) {
-                for t in &m.targets[hit.pattern().as_usize()] {
-                    match *t {
-                        Target::Literal { entry, weight } => {
-                            best[entry] = best[entry].max(weight);
-                        }
-                        Target::Gate(k) => candidate[k] = true,
-                    }
-                }
-            }
-        }
-        for &k in &m.ungated {
-            candidate[k] = true;
-        }
-        let mut matched = vec![false; m.regexes.len()];
-        for (k, r) in m.regexes.iter().enumerate() {
-            if candidate[k] && r.regex.get().is_some_and(|re| re.is_match(text_lower)) {
-                matched[k] = true;
-            }
-        }
-        (best, matched)
-    }
-
     /// The entries with a pattern in `text_lower` and the best weight of
-    /// each (in no particular order): what [`Matcher::weights`] gives, without
-    /// a slot for every entry of the base.
+    /// each, in no particular order.
     pub(crate) fn hits(&self, text_lower: &str) -> Vec<(usize, usize)> {
         let m = &*self.inner;
         let mut hits: Vec<(usize, usize)> = Vec::new();
@@ -319,11 +288,12 @@ impl Matcher {
         hits
     }
 
-    /// The best pattern weight per entry that matches `text_lower`.
+    /// The best pattern weight per entry that matches `text_lower` (0 for
+    /// none): [`Matcher::hits`] with a slot for every one of `entries`.
     pub(crate) fn weights(&self, entries: usize, text_lower: &str) -> Vec<usize> {
-        let (mut best, matched) = self.scan(entries, text_lower);
-        for (r, _) in self.inner.regexes.iter().zip(&matched).filter(|(_, m)| **m) {
-            best[r.entry] = best[r.entry].max(r.weight);
+        let mut best = vec![0usize; entries];
+        for (entry, weight) in self.hits(text_lower) {
+            best[entry] = weight;
         }
         best
     }
@@ -516,40 +486,31 @@ impl KnowledgeBase {
     /// Entries listing this code (reply or enhanced), in base order.
     pub fn with_code(&self, code: &str) -> Vec<usize> {
         // Looked up for every recipient: an index instead of a pass over the base.
-        let index = self.by_code.get_or_init(|| {
-            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, e) in self.entries.iter().enumerate() {
-                for c in &e.codes {
-                    let list = index.entry(c.clone()).or_default();
-                    if list.last() != Some(&i) {
-                        list.push(i);
-                    }
-                }
-            }
-            index
-        });
+        let index = self.by_code.get_or_init(|| self.code_index(|_| true));
         index.get(code).cloned().unwrap_or_default()
     }
 
     /// General entries (see [`Entry::is_general_code_entry`]) that explain this code.
     pub fn general_for_code(&self, code: &str) -> &[usize] {
         // Asked for every recipient: worked out once per code.
-        let index = self.general_by_code.get_or_init(|| {
-            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, e) in self.entries.iter().enumerate() {
-                if !e.is_general_code_entry() {
-                    continue;
-                }
-                for c in &e.codes {
-                    let list = index.entry(c.clone()).or_default();
-                    if list.last() != Some(&i) {
-                        list.push(i);
-                    }
+        let index = self
+            .general_by_code
+            .get_or_init(|| self.code_index(Entry::is_general_code_entry));
+        index.get(code).map_or(&[], |v| v.as_slice())
+    }
+
+    /// The entries `keep` accepts, listed under each code they name, in base order.
+    fn code_index(&self, keep: impl Fn(&Entry) -> bool) -> HashMap<String, Vec<usize>> {
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in self.entries.iter().enumerate().filter(|(_, e)| keep(e)) {
+            for c in &e.codes {
+                let list = index.entry(c.clone()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
                 }
             }
-            index
-        });
-        index.get(code).map_or(&[], |v| v.as_slice())
+        }
+        index
     }
 
     /// Render an entry as Markdown (for copying and exports).
