@@ -6,6 +6,7 @@ pub mod classify;
 mod dsn;
 mod formats;
 mod logs;
+mod mime;
 pub mod outcome;
 mod parse;
 mod rx;

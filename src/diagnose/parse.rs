@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
+use super::mime;
+
 /// At most this many MIME parts are examined per message (memory bound).
 const MAX_PARTS: usize = 512;
 
@@ -341,25 +343,26 @@ fn parser() -> &'static MessageParser {
     })
 }
 
-/// The top-level header fields of a message whose header block is plainly
-/// formed: every field starts with a name of letters, digits, `-` or `_`
-/// directly followed by a colon, continuation lines start with a space or a
-/// tab, and an empty line ends the block. For such a block mail-parser splits
-/// the fields exactly as here; anything else is left to it.
-struct TopFields {
+/// The header fields of a plainly formed header block: every field starts
+/// with a name of letters, digits, `-` or `_` directly followed by a colon,
+/// continuation lines start with a space or a tab, and an empty line ends the
+/// block. For such a block mail-parser splits the fields exactly as here;
+/// anything else is left to it.
+pub(super) struct Fields {
     /// Per field: start, colon and end (after its last newline) in the message.
-    fields: Vec<(usize, usize, usize)>,
+    pub fields: Vec<(usize, usize, usize)>,
     /// Offset of the body (after the empty line).
-    body_start: usize,
+    pub body_start: usize,
 }
 
-fn top_fields(msg: &[u8]) -> Option<TopFields> {
-    let mut fields = Vec::with_capacity(32);
-    let mut pos = 0;
+/// The plainly formed header block starting at `from`, or None.
+pub(super) fn fields_at(msg: &[u8], from: usize) -> Option<Fields> {
+    let mut fields = Vec::with_capacity(16);
+    let mut pos = from;
     loop {
         match msg.get(pos) {
             Some(b'\n') => {
-                return Some(TopFields {
+                return Some(Fields {
                     fields,
                     body_start: pos + 1,
                 })
@@ -386,7 +389,7 @@ fn top_fields(msg: &[u8]) -> Option<TopFields> {
     }
 }
 
-impl TopFields {
+impl Fields {
     /// The message with only the header fields mail-parser acts on (MIME
     /// fields and Subject), and the shift to apply to offsets from the body
     /// on: (first body offset in the reduced text, bytes removed before it).
@@ -427,12 +430,11 @@ pub(crate) fn extract(msg: &[u8], first_line: usize) -> Extracted {
     extract_from(msg, first_line, true)
 }
 
-/// [`extract`], with the reading of a plainly formed top-level header block
-/// in place of mail-parser's switched on or off (off only to test that both
-/// ways give the same result).
-fn extract_from(msg: &[u8], first_line: usize, own_top_fields: bool) -> Extracted {
+/// [`extract`], with our own reading of plainly formed messages (the
+/// top-level header block, and the parts when [`mime::read`] can) switched
+/// on or off (off only to test that both ways give the same result).
+fn extract_from(msg: &[u8], first_line: usize, own: bool) -> Extracted {
     let lines = LineCounter::new(msg);
-    let mut ex = Extracted::default();
     let whole = |kind| Segment {
         kind,
         text: lossy(msg).into_owned(),
@@ -440,48 +442,118 @@ fn extract_from(msg: &[u8], first_line: usize, own_top_fields: bool) -> Extracte
         end_line: first_line + memchr::memchr_iter(b'\n', msg).count(),
     };
     if !starts_with_headers(msg) {
+        let mut ex = Extracted::default();
         ex.segments.push(whole(SegKind::Human));
         return ex;
     }
+    let to_line = |off: usize| first_line + lines.line(off).saturating_sub(1);
+    let top = fields_at(msg, 0).filter(|_| own);
+    let plain = top.as_ref().and_then(|t| mime::read(msg, t));
+    let mut ex = match (&top, plain) {
+        (Some(t), Some(plain)) => {
+            let mut ex = Extracted::default();
+            top_headers(&mut ex, msg, t);
+            ex.subject = subject(msg, t);
+            ex.report_type = plain.report_type;
+            for part in plain.parts.into_iter().take(MAX_PARTS) {
+                let body = match part.content {
+                    mime::Content::Text(t) => Body::Text(t),
+                    mime::Content::Html(t) => Body::Html(t),
+                    mime::Content::Bytes(b) => Body::Bytes(b),
+                    mime::Content::Skipped => continue,
+                    mime::Content::Message { headers, raw } => Body::Message {
+                        headers: header_text(headers.iter().map(|(n, v)| (n.as_ref(), *v))),
+                        raw: (ex.attached.len() < 4)
+                            .then(|| (msg[raw.clone()].to_vec(), to_line(raw.start))),
+                    },
+                };
+                let span = (to_line(part.body.start), to_line(part.body.end));
+                add_part(&mut ex, PartKind::of(part.ctype, part.subtype), span, body);
+            }
+            ex
+        }
+        _ => match parse_with_parser(msg, top.as_ref(), &to_line) {
+            Some(ex) => ex,
+            None => {
+                let mut ex = Extracted::default();
+                ex.segments.push(whole(SegKind::Human));
+                return ex;
+            }
+        },
+    };
+    // Header-only input (e.g. pasted DSN fields) has no body: scan the headers.
+    if ex.segments.iter().all(|s| s.text.trim().is_empty()) {
+        ex.segments.clear();
+        ex.segments.push(whole(SegKind::Human));
+    }
+    ex
+}
+
+/// Keep the top-level header fields read by [`fields_at`].
+fn top_headers(ex: &mut Extracted, msg: &[u8], t: &Fields) {
+    match std::str::from_utf8(&msg[..t.body_start]) {
+        // Field bounds are ASCII bytes, so they cut the block's text cleanly.
+        Ok(block) => {
+            ex.headers.buf = block.to_string();
+            ex.headers.fields = (t.fields.iter())
+                .map(|&(start, colon, end)| (start..colon, colon + 1..end, Default::default()))
+                .collect();
+        }
+        Err(_) => {
+            for &(start, colon, end) in &t.fields {
+                // Like mail-parser's raw headers: values that are not UTF-8 are left out.
+                if let Ok(value) = std::str::from_utf8(&msg[colon + 1..end]) {
+                    ex.headers.push(lossy(&msg[start..colon]).as_ref(), value);
+                }
+            }
+        }
+    }
+}
+
+/// The decoded Subject, as mail-parser gives it: its Subject fields alone
+/// are handed to it.
+fn subject(msg: &[u8], t: &Fields) -> Option<String> {
+    let mut block = Vec::new();
+    for &(start, colon, end) in &t.fields {
+        if msg[start..colon].eq_ignore_ascii_case(b"subject") {
+            block.extend_from_slice(&msg[start..end]);
+        }
+    }
+    if block.is_empty() {
+        return None;
+    }
+    block.push(b'\n');
+    parser()
+        .parse(&block)
+        .and_then(|m| m.subject().map(|s| s.to_string()))
+}
+
+/// Read the message with mail-parser (None when it finds no message).
+/// `top`: the top-level header block when plainly formed, read here instead.
+fn parse_with_parser(
+    msg: &[u8],
+    top: Option<&Fields>,
+    to_line: &dyn Fn(usize) -> usize,
+) -> Option<Extracted> {
     // The top-level header block is often most of a bounce (the relay's
     // Received and authentication fields), and mail-parser reads it byte by
     // byte only for us to skip nearly every field. When the block is plainly
     // formed, read it here and hand the parser just the fields it acts on,
     // followed by the untouched body: parts, offsets (shifted back by
     // `shift`) and decoded text come out exactly as from the whole message.
-    let top = top_fields(msg).filter(|_| own_top_fields);
-    let reduced = top.as_ref().and_then(|t| t.reduced(msg));
+    let reduced = top.and_then(|t| t.reduced(msg));
     let (parse_input, shift) = match &reduced {
         Some((r, shift)) => (r.as_slice(), Some(*shift)),
         None => (msg, None),
     };
     // mail-parser has internal consistency assertions that can fire on
     // corrupt MIME; a failure there must not take the program down.
-    let parsed = std::panic::catch_unwind(|| parser().parse(parse_input))
+    let mut message = std::panic::catch_unwind(|| parser().parse(parse_input))
         .ok()
-        .flatten();
-    let Some(mut message) = parsed else {
-        ex.segments.push(whole(SegKind::Human));
-        return ex;
-    };
-    match &top {
-        Some(t) => match std::str::from_utf8(&msg[..t.body_start]) {
-            // Field bounds are ASCII bytes, so they cut the block's text cleanly.
-            Ok(block) => {
-                ex.headers.buf = block.to_string();
-                ex.headers.fields = (t.fields.iter())
-                    .map(|&(start, colon, end)| (start..colon, colon + 1..end, Default::default()))
-                    .collect();
-            }
-            Err(_) => {
-                for &(start, colon, end) in &t.fields {
-                    // Like mail-parser's raw headers: values that are not UTF-8 are left out.
-                    if let Ok(value) = std::str::from_utf8(&msg[colon + 1..end]) {
-                        ex.headers.push(lossy(&msg[start..colon]).as_ref(), value);
-                    }
-                }
-            }
-        },
+        .flatten()?;
+    let mut ex = Extracted::default();
+    match top {
+        Some(t) => top_headers(&mut ex, msg, t),
         None => {
             for (name, value) in message.headers_raw() {
                 ex.headers.push(name, value);
@@ -495,87 +567,121 @@ fn extract_from(msg: &[u8], first_line: usize, own_top_fields: bool) -> Extracte
         }
     }
     // Offsets into what the parser read, back to offsets into `msg`.
-    let to_msg = |off: usize| match shift {
-        Some((from, by)) if off >= from => off + by,
-        _ => off,
+    let to_msg = |off: u32| match shift {
+        Some((from, by)) if off as usize >= from => off as usize + by,
+        _ => off as usize,
     };
-    let to_line = |off: u32| first_line + lines.line(to_msg(off as usize)).saturating_sub(1);
     let parsed_range = parse_input.as_ptr_range();
     // Line of a byte slice that lies inside the parsed text (None for decoded copies).
     let line_of = |b: &[u8]| {
         let p = b.as_ptr();
         parsed_range
             .contains(&p)
-            .then(|| to_line((p as usize - parsed_range.start as usize) as u32))
+            .then(|| to_line(to_msg((p as usize - parsed_range.start as usize) as u32)))
     };
-    walk(
-        std::mem::take(&mut message.parts),
-        &mut ex,
-        &to_line,
-        &line_of,
-    );
-    // Header-only input (e.g. pasted DSN fields) has no body: scan the headers.
-    if ex.segments.iter().all(|s| s.text.trim().is_empty()) {
-        ex.segments.clear();
-        ex.segments.push(whole(SegKind::Human));
-    }
-    ex
-}
-
-/// Turn the parts of the top-level message into segments. The parts are
-/// taken by value so decoded text moves into its segment without a copy.
-fn walk(
-    parts: Vec<mail_parser::MessagePart<'_>>,
-    ex: &mut Extracted,
-    to_line: &dyn Fn(u32) -> usize,
-    line_of: &dyn Fn(&[u8]) -> Option<usize>,
-) {
-    for part in parts.into_iter().take(MAX_PARTS) {
-        let (ctype, subtype) = part
+    // The parts are taken by value so decoded text moves into its segment
+    // without a copy.
+    for part in std::mem::take(&mut message.parts)
+        .into_iter()
+        .take(MAX_PARTS)
+    {
+        let kind = part
             .content_type()
-            .map(|c| (c.ctype(), c.subtype().unwrap_or("")))
-            .unwrap_or(("text", "plain"));
-        let kind = classify_part(ctype, subtype);
-        let textual = ctype.eq_ignore_ascii_case("text") || ctype.eq_ignore_ascii_case("message");
-        if let PartType::Multipart(_) = part.body {
-            continue;
-        }
+            .map(|c| PartKind::of(c.ctype(), c.subtype().unwrap_or("")))
+            .unwrap_or(PartKind::of("text", "plain"));
+        let body = match part.body {
+            PartType::Multipart(_) => continue,
+            PartType::Message(inner) => {
+                let raw = inner.raw_message();
+                Body::Message {
+                    headers: header_text(inner.headers_raw()),
+                    raw: (ex.attached.len() < 4).then(|| {
+                        let line =
+                            line_of(raw).unwrap_or_else(|| to_line(to_msg(part.offset_body)));
+                        (raw.to_vec(), line)
+                    }),
+                }
+            }
+            PartType::Text(t) => Body::Text(t.into_owned()),
+            PartType::Html(t) => Body::Html(t.into_owned()),
+            PartType::Binary(b) | PartType::InlineBinary(b) => Body::Bytes(b),
+        };
         // Line numbers only for parts that become segments, in input order
         // (the line counter moves forward cheaply).
-        let start = to_line(part.offset_body);
-        let seg = |kind, text: String| Segment {
-            kind,
-            text,
-            start_line: start,
-            end_line: to_line(part.offset_end).max(start),
-        };
-        match part.body {
-            PartType::Multipart(_) => {}
-            PartType::Message(inner) => {
-                // The original message: its headers help prefill; if it is itself
-                // a bounce (forwarded as attachment) the caller may look inside.
-                let mut hdr = String::new();
-                for (n, v) in inner.headers_raw() {
-                    hdr.push_str(n);
-                    hdr.push(':');
-                    hdr.push_str(v);
-                    if !v.ends_with('\n') {
-                        hdr.push('\n');
-                    }
-                }
-                if ex.attached.len() < 4 {
-                    let raw = inner.raw_message();
-                    let line = line_of(raw).unwrap_or(start);
-                    ex.attached.push((raw.to_vec(), line));
-                }
-                ex.segments.push(seg(SegKind::Original, hdr));
-            }
-            PartType::Text(t) => ex.segments.push(seg(kind, t.into_owned())),
-            PartType::Html(t) => ex.segments.push(seg(kind, strip_html(&t))),
-            PartType::Binary(b) | PartType::InlineBinary(b) => {
-                if kind != SegKind::Human || textual {
-                    ex.segments.push(seg(kind, lossy(&b).into_owned()));
-                }
+        let span = (
+            to_line(to_msg(part.offset_body)),
+            to_line(to_msg(part.offset_end)),
+        );
+        add_part(&mut ex, kind, span, body);
+    }
+    Some(ex)
+}
+
+/// What a part holds, from either reader.
+enum Body<'a> {
+    Text(String),
+    Html(String),
+    Bytes(std::borrow::Cow<'a, [u8]>),
+    /// An attached message: its header block as text, and (for the first
+    /// few) its bytes and first input line.
+    Message {
+        headers: String,
+        raw: Option<(Vec<u8>, usize)>,
+    },
+}
+
+/// Header fields as `Name:value` lines.
+fn header_text<'a>(fields: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let mut hdr = String::new();
+    for (n, v) in fields {
+        hdr.push_str(n);
+        hdr.push(':');
+        hdr.push_str(v);
+        if !v.ends_with('\n') {
+            hdr.push('\n');
+        }
+    }
+    hdr
+}
+
+/// What a part's content type says: the kind of segment it makes, and
+/// whether it is text (text/* or message/*) even when not decoded as such.
+#[derive(Clone, Copy)]
+struct PartKind {
+    kind: SegKind,
+    textual: bool,
+}
+
+impl PartKind {
+    fn of(ctype: &str, subtype: &str) -> PartKind {
+        PartKind {
+            kind: classify_part(ctype, subtype),
+            textual: ctype.eq_ignore_ascii_case("text") || ctype.eq_ignore_ascii_case("message"),
+        }
+    }
+}
+
+/// Turn one part into a segment. `span`: first and last input line of its body.
+fn add_part(ex: &mut Extracted, what: PartKind, span: (usize, usize), body: Body<'_>) {
+    let PartKind { kind, textual } = what;
+    let seg = |kind, text: String| Segment {
+        kind,
+        text,
+        start_line: span.0,
+        end_line: span.1.max(span.0),
+    };
+    match body {
+        Body::Message { headers, raw } => {
+            // The original message: its headers help prefill; if it is itself
+            // a bounce (forwarded as attachment) the caller may look inside.
+            ex.attached.extend(raw);
+            ex.segments.push(seg(SegKind::Original, headers));
+        }
+        Body::Text(t) => ex.segments.push(seg(kind, t)),
+        Body::Html(t) => ex.segments.push(seg(kind, strip_html(&t))),
+        Body::Bytes(b) => {
+            if kind != SegKind::Human || textual {
+                ex.segments.push(seg(kind, lossy(&b).into_owned()));
             }
         }
     }
@@ -917,6 +1023,171 @@ mod tests {
             ex.segments[0].text,
             "Caf\u{e9} <user@example.com>: mailbox full"
         );
+    }
+
+    /// Both ways of reading a message (ours where it can, mail-parser
+    /// throughout) must give the same extract. Answers whether our MIME
+    /// reader took the message.
+    fn same_both_ways(m: &[u8], what: &str) -> bool {
+        let a = extract_from(m, 3, true);
+        let b = extract_from(m, 3, false);
+        assert_eq!(
+            format!("{:?}", a.segments),
+            format!("{:?}", b.segments),
+            "segments of {what}"
+        );
+        assert_eq!(a.attached, b.attached, "attached of {what}");
+        assert_eq!(a.subject, b.subject, "subject of {what}");
+        assert_eq!(a.report_type, b.report_type, "report type of {what}");
+        for n in ["from", "to", "date", "content-type", "x-failed-recipients"] {
+            assert_eq!(a.header(n), b.header(n), "{n} in {what}");
+        }
+        starts_with_headers(m) && fields_at(m, 0).is_some_and(|t| mime::read(m, &t).is_some())
+    }
+
+    /// Every message in a directory tree, normalised as `diagnose` does.
+    fn messages_in(dir: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for p in paths {
+            if p.is_dir() {
+                messages_in(&p, out);
+            } else if let Ok(bytes) = std::fs::read(&p) {
+                if bytes.len() > 4 << 20 || looks_binary(&bytes) {
+                    continue;
+                }
+                let norm = normalise(&bytes);
+                for (_, m) in split_mbox(&norm) {
+                    out.push((p.display().to_string(), m.to_vec()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn own_mime_reading_gives_the_same_result_as_the_parser() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut messages = Vec::new();
+        messages_in(&root.join("tests/fixtures"), &mut messages);
+        let fixtures = messages.len();
+        // ../shared sits beside the project (or beside its worktree folder).
+        for shared in ["../shared", "../../shared"] {
+            messages_in(&root.join(shared).join("corpus/sisimai"), &mut messages);
+        }
+        if messages.len() == fixtures {
+            eprintln!("../shared/corpus/sisimai not found: checking the project's fixtures only");
+        }
+        let mut ours = 0;
+        for (path, m) in &messages {
+            ours += usize::from(same_both_ways(m, path));
+        }
+        // The comparison means something only if our reader is used: it
+        // takes most plainly formed messages.
+        assert!(
+            ours * 10 >= messages.len() * 7,
+            "our MIME reader took only {ours} of {} messages",
+            messages.len()
+        );
+        // More inputs (e.g. a fuzzing corpus) can be named for a local run.
+        if let Some(extra) = std::env::var_os("BD_MIME_CORPUS") {
+            let mut more = Vec::new();
+            messages_in(std::path::Path::new(&extra), &mut more);
+            for (path, m) in &more {
+                same_both_ways(m, path);
+            }
+        }
+    }
+
+    #[test]
+    fn quoted_printable_edges_read_like_the_parser() {
+        let part = |body: &str, tail: &str| {
+            format!(
+                "From: a@example.org\nContent-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n{body}--B\nContent-Type: text/plain\n\nnext\n--B--{tail}"
+            )
+        };
+        let bodies = [
+            "",
+            "\n",
+            "plain line\n",
+            "trailing blanks   \n\tand tabs\t\n",
+            "soft =\nbreak\n",
+            "soft break before the boundary=\n",
+            "blanks before soft  =\nbreak\n",
+            "caf=E9 =3D equal =3d lower\n",
+            "=41=\n=42\n",
+            "bad =XY hex and =4 half\n",
+            "= space after equals\nnext\n",
+            "=  \nequals then blanks\n",
+            "half at the end =4\n",
+            "half over a line =4\n1 rest\n",
+            "dashes -- and --B-like text\n",
+            "double == equals\n",
+            "=\n",
+            "=E9\n\n\n",
+        ];
+        for body in bodies {
+            for tail in ["\n", "\nepilogue\n", ""] {
+                let m = part(body, tail);
+                same_both_ways(m.as_bytes(), &m);
+            }
+            // The same text as a single-part message, running to its end.
+            let single = format!(
+                "From: a@example.org\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n{body}"
+            );
+            same_both_ways(single.as_bytes(), &single);
+        }
+        // Plainly formed, so taken by our reader.
+        assert!(same_both_ways(part("caf=E9\n", "\n").as_bytes(), "caf"));
+    }
+
+    #[test]
+    fn multipart_structures_read_like_the_parser() {
+        let head = "From: a@example.org\nSubject: =?UTF-8?Q?caf=C3=A9?=\nSubject: second\nMIME-Version: 1.0\n";
+        let messages = [
+            // Nested multipart, an image, an attached message with its own
+            // multipart body, a delivery-status in quoted-printable.
+            "Content-Type: multipart/report; report-type=Delivery-Status;\n boundary=\"outer\"\n\npreamble\n--outer\nContent-Type: multipart/alternative; boundary=inner\n\n--inner\nContent-Type: text/plain\n\nplain\n--inner\nContent-Type: text/html; charset=us-ascii\n\n<p>html</p>\n--inner--\n\n--outer\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n--outer\nContent-Type: message/delivery-status\nContent-Transfer-Encoding: quoted-printable\n\nStatus: 5.1.1=\n\n--outer\nContent-Type: message/rfc822\n\nFrom: b@example.org\nMessage-Id: <1@x>\nX-Custom: v\nContent-Type: multipart/alternative; boundary=\"orig\"\n\n--orig\nContent-Type: text/plain\n\nhello\n--orig--\n\n--outer--\nepilogue\n",
+            // Attached message with a single-part body, last part.
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\n\nno headers here\n--X\nContent-Type: message/rfc822\n\nFrom: b@example.org\nSubject: hi\n\nbody\n--X--\n",
+            // Boundary inside a line, missing close, prefix boundaries: left to the parser.
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\n\ntext --X inside\n--X--\n",
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\n\nno close\n",
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: multipart/alternative; boundary=XY\n\n--XY\n\na\n--XY--\n--X--\n",
+            // Base64 that mail-parser turns into text, and clean base64.
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\nnot base64!\n--X\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0=\n--X--\n",
+            // Parameters in forms left to the parser.
+            "Content-Type: multipart/mixed; boundary*0=X\n\n--X\n\na\n--X--\n",
+            "Content-Type: text/plain; charset = utf-8 (comment)\n\ntext\n",
+            "Content-Type: text/plain; charset=\"koi8-r\"\nContent-Transfer-Encoding: 8bit\n\n\u{442}\u{435}\u{43a}\u{441}\u{442}\n",
+            "Content-Type: TEXT/HTML; CHARSET=WINDOWS-1252\n\n<p>a&amp;b</p>\n",
+        ];
+        for body in messages {
+            let m = format!("{head}{body}");
+            same_both_ways(m.as_bytes(), &m);
+        }
+        assert!(same_both_ways(
+            format!("{head}{}", messages[0]).as_bytes(),
+            "report"
+        ));
+        assert!(same_both_ways(
+            format!("{head}{}", messages[1]).as_bytes(),
+            "mixed"
+        ));
+    }
+
+    #[test]
+    fn charsets_taken_as_ascii_leave_ascii_alone() {
+        let ascii: Vec<u8> = (0u8..0x80).collect();
+        for name in mime::ASCII_CHARSETS {
+            if let Some(decode) =
+                mail_parser::decoders::charsets::map::charset_decoder(name.as_bytes())
+            {
+                assert_eq!(decode(&ascii).as_bytes(), ascii, "{name}");
+            }
+        }
     }
 
     #[test]

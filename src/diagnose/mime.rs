@@ -1,0 +1,631 @@
+//! A fast reader for plainly formed MIME messages.
+//!
+//! mail-parser decodes every part of a message byte by byte, including the
+//! ones a diagnosis never reads: the body of the attached original, images,
+//! TNEF blobs. Most bounces are plainly formed (header blocks of `Name:`
+//! fields, boundaries on lines of their own, the usual encodings), and for
+//! those this module finds the same parts at the same offsets and decodes
+//! them to the same text, decoding only what is read. Whatever is not plainly
+//! formed — odd header syntax, parameters in RFC 2231 form, a boundary that
+//! is not at the start of a line, a missing closing boundary, base64 text,
+//! encoded attached messages, quoted-printable the parser would reject — makes
+//! [`read`] answer `None`, and the caller hands the message to mail-parser
+//! as before. Tests check both ways give identical results over every message
+//! we have (see `parse.rs`).
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use super::parse::{fields_at, Fields};
+
+/// Deepest nesting of multiparts and attached messages followed here.
+const MAX_DEPTH: usize = 8;
+/// Most parts read here; more are left to mail-parser (and its limits).
+const MAX_PARTS: usize = 256;
+
+/// What a part holds, as far as the diagnosis reads it.
+pub(super) enum Content<'a> {
+    /// Decoded text of a text part other than HTML.
+    Text(String),
+    /// Decoded text of a text/html part.
+    Html(String),
+    /// Decoded bytes of a part that is neither text nor an attached message
+    /// but is still read (message/delivery-status and the like).
+    Bytes(Cow<'a, [u8]>),
+    /// A part nobody reads (images, application data): not decoded.
+    Skipped,
+    /// An attached message: its header fields (name, raw value) and where
+    /// the whole message lies in the input.
+    Message {
+        /// Header fields: name as mail-parser names it, raw value.
+        headers: Vec<(Cow<'a, str>, &'a str)>,
+        /// The attached message's bytes.
+        raw: Range<usize>,
+    },
+}
+
+/// One part of a message, with offsets into the message.
+pub(super) struct Part<'a> {
+    /// Media type and subtype as written (compare without regard to case).
+    pub ctype: &'a str,
+    /// See `ctype`.
+    pub subtype: &'a str,
+    /// Where the body starts and ends.
+    pub body: Range<usize>,
+    /// What it holds.
+    pub content: Content<'a>,
+}
+
+/// The parts of a plainly formed message, and its report-type parameter.
+pub(super) struct Plain<'a> {
+    /// Parts in message order (multipart containers and the parts of
+    /// attached messages are not listed).
+    pub parts: Vec<Part<'a>>,
+    /// report-type of a multipart root, lower-cased.
+    pub report_type: Option<String>,
+}
+
+/// A parsed Content-Type value.
+struct ContentType<'a> {
+    ctype: &'a str,
+    subtype: &'a str,
+    params: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> ContentType<'a> {
+    fn is(&self, t: &str) -> bool {
+        self.ctype.eq_ignore_ascii_case(t)
+    }
+    fn param(&self, name: &str) -> Option<&'a str> {
+        (self.params.iter())
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+    }
+}
+
+/// Transfer encodings, as mail-parser tells them apart.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Plain,
+    QuotedPrintable,
+    Base64,
+}
+
+/// The MIME fields of one header block.
+struct Mime<'a> {
+    ctype: Option<ContentType<'a>>,
+    encoding: Encoding,
+}
+
+/// Read the parts of `msg`, whose top-level header block is `top`; None when
+/// the message is not plainly formed (see the module comment).
+pub(super) fn read<'a>(msg: &'a [u8], top: &Fields) -> Option<Plain<'a>> {
+    if top.fields.is_empty() || memchr::memchr(b'\r', msg).is_some() {
+        return None;
+    }
+    let mime = mime_fields(msg, top)?;
+    let mut parts = Vec::new();
+    let mut report_type = None;
+    match &mime.ctype {
+        Some(ct) if ct.is("multipart") => {
+            report_type = ct.param("report-type").map(|s| s.to_ascii_lowercase());
+            multipart(msg, top.body_start, ct, 0, Some(&mut parts))?;
+        }
+        Some(ct) if ct.is("message") && is_attached_message(ct) => return None,
+        _ => {
+            // A single part: its body runs to the end of the message.
+            let body = top.body_start..msg.len();
+            let content = leaf(msg, body.clone(), &mime, None)?;
+            let (ctype, subtype) = type_names(&mime.ctype);
+            parts.push(Part {
+                ctype,
+                subtype,
+                body,
+                content,
+            });
+        }
+    }
+    Some(Plain { parts, report_type })
+}
+
+fn type_names<'a>(ct: &Option<ContentType<'a>>) -> (&'a str, &'a str) {
+    ct.as_ref()
+        .map(|c| (c.ctype, c.subtype))
+        .unwrap_or(("text", "plain"))
+}
+
+fn is_attached_message(ct: &ContentType<'_>) -> bool {
+    ct.is("message")
+        && (ct.subtype.eq_ignore_ascii_case("rfc822") || ct.subtype.eq_ignore_ascii_case("global"))
+}
+
+/// The Content-Type and Content-Transfer-Encoding of a header block (the
+/// last of each, as mail-parser reads them).
+fn mime_fields<'a>(msg: &'a [u8], block: &Fields) -> Option<Mime<'a>> {
+    let mut ctype = None;
+    let mut encoding = None;
+    for &(start, colon, end) in &block.fields {
+        let name = &msg[start..colon];
+        if name.eq_ignore_ascii_case(b"content-type") {
+            ctype = Some(colon + 1..end);
+        } else if name.eq_ignore_ascii_case(b"content-transfer-encoding") {
+            encoding = Some(colon + 1..end);
+        }
+    }
+    let text = |r: Range<usize>| std::str::from_utf8(&msg[r]).ok();
+    let ctype = match ctype {
+        Some(r) => Some(content_type(text(r)?)?),
+        None => None,
+    };
+    let encoding = match encoding {
+        None => Encoding::Plain,
+        Some(r) => {
+            let v = text(r)?.trim_matches(|c: char| c.is_ascii_whitespace());
+            if v.is_empty() || !v.bytes().all(is_token_byte) {
+                return None;
+            }
+            if v.eq_ignore_ascii_case("base64") {
+                Encoding::Base64
+            } else if v.eq_ignore_ascii_case("quoted-printable") {
+                Encoding::QuotedPrintable
+            } else {
+                Encoding::Plain
+            }
+        }
+    };
+    Some(Mime { ctype, encoding })
+}
+
+/// A byte that may appear in a MIME token (RFC 2045), less `*` (parameters
+/// in RFC 2231 form are left to mail-parser).
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=*".contains(&b)
+}
+
+/// Parse `type/subtype; name=value; name="quoted value"`, allowing folding
+/// whitespace between the pieces; anything else (comments, escapes, encoded
+/// words, whitespace around `=`) is None.
+fn content_type(v: &str) -> Option<ContentType<'_>> {
+    let b = v.as_bytes();
+    let mut i = 0;
+    let skip_ws = |i: &mut usize| {
+        while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n') {
+            *i += 1;
+        }
+    };
+    let token = |i: &mut usize| -> Option<&str> {
+        let start = *i;
+        while *i < b.len() && is_token_byte(b[*i]) {
+            *i += 1;
+        }
+        (*i > start).then(|| &v[start..*i])
+    };
+    skip_ws(&mut i);
+    let ctype = token(&mut i)?;
+    if b.get(i) != Some(&b'/') {
+        return None;
+    }
+    i += 1;
+    let subtype = token(&mut i)?;
+    let mut params = Vec::new();
+    loop {
+        skip_ws(&mut i);
+        match b.get(i) {
+            None => break,
+            Some(b';') => i += 1,
+            Some(_) => return None,
+        }
+        skip_ws(&mut i);
+        if i == b.len() {
+            break;
+        }
+        let name = token(&mut i)?;
+        if b.get(i) != Some(&b'=') {
+            return None;
+        }
+        i += 1;
+        let value = if b.get(i) == Some(&b'"') {
+            let start = i + 1;
+            let len = b[start..].iter().position(|&c| c == b'"')?;
+            let value = &v[start..start + len];
+            if value.bytes().any(|c| c == b'\\' || c == b'\n') {
+                return None;
+            }
+            i = start + len + 1;
+            value
+        } else {
+            token(&mut i)?
+        };
+        if value.contains("=?")
+            || params
+                .iter()
+                .any(|(n, _): &(&str, &str)| n.eq_ignore_ascii_case(name))
+        {
+            return None;
+        }
+        params.push((name, value));
+    }
+    Some(ContentType {
+        ctype,
+        subtype,
+        params,
+    })
+}
+
+/// A boundary line `--boundary` found where mail-parser looks next.
+struct Delimiter {
+    /// Offset of the leading `--`.
+    at: usize,
+    /// True for the closing `--boundary--`.
+    close: bool,
+    /// Offset after the line (after `--boundary--` for a closing one).
+    after: usize,
+}
+
+/// The first `--boundary` at or after `from`. mail-parser takes the first
+/// place the text occurs, even inside a line; that is only plainly formed
+/// when it starts a line and ends it (or closes the multipart).
+fn next_delimiter(msg: &[u8], from: usize, boundary: &[u8]) -> Option<Delimiter> {
+    let finder = memchr::memmem::Finder::new(boundary);
+    let mut pos = from;
+    let at = loop {
+        let p = pos + finder.find(&msg[pos..])?;
+        // The boundary is preceded by `--`, themselves at or after `from`.
+        if p >= from + 2 && &msg[p - 2..p] == b"--" {
+            break p - 2;
+        }
+        pos = p + 1;
+    };
+    if at > 0 && msg[at - 1] != b'\n' {
+        return None;
+    }
+    let end = at + 2 + boundary.len();
+    let rest = &msg[end..];
+    if rest.starts_with(b"--") {
+        return Some(Delimiter {
+            at,
+            close: true,
+            after: end + 2,
+        });
+    }
+    let blanks = rest
+        .iter()
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count();
+    (rest.get(blanks) == Some(&b'\n')).then_some(Delimiter {
+        at,
+        close: false,
+        after: end + blanks + 1,
+    })
+}
+
+/// Read the multipart whose body starts at `body_start`; parts go to `sink`
+/// (None inside attached messages, whose parts are not listed). Answers the
+/// offset after the closing boundary.
+fn multipart<'a>(
+    msg: &'a [u8],
+    body_start: usize,
+    ct: &ContentType<'a>,
+    depth: usize,
+    mut sink: Option<&mut Vec<Part<'a>>>,
+) -> Option<usize> {
+    if depth > MAX_DEPTH || ct.subtype.eq_ignore_ascii_case("digest") {
+        return None;
+    }
+    let boundary = ct.param("boundary")?.as_bytes();
+    let first = next_delimiter(msg, body_start, boundary)?;
+    if first.close {
+        return None;
+    }
+    let mut pos = first.after;
+    loop {
+        let block = fields_at(msg, pos)?;
+        let mime = mime_fields(msg, &block)?;
+        let hb = block.body_start;
+        let (ctype, subtype) = type_names(&mime.ctype);
+        let next = match &mime.ctype {
+            Some(inner) if inner.is("multipart") => {
+                let end = multipart(msg, hb, inner, depth + 1, sink.as_deref_mut())?;
+                next_delimiter(msg, end, boundary)?
+            }
+            Some(inner) if is_attached_message(inner) => {
+                if mime.encoding != Encoding::Plain {
+                    return None;
+                }
+                let (next, raw) = attached(msg, hb, boundary, depth)?;
+                if let Some(parts) = sink.as_deref_mut() {
+                    let headers = header_list(msg, &fields_at(msg, hb)?)?;
+                    parts.push(Part {
+                        ctype,
+                        subtype,
+                        body: hb..next.at - 1,
+                        content: Content::Message { headers, raw },
+                    });
+                }
+                next
+            }
+            _ => {
+                let next = next_delimiter(msg, hb, boundary)?;
+                let end = if next.at > hb { next.at - 1 } else { next.at };
+                // Inside an attached message only the structure matters: a
+                // part mail-parser cannot decode still ends at the boundary.
+                if let Some(parts) = sink.as_deref_mut() {
+                    let content = leaf(msg, hb..end, &mime, Some(next.at > hb))?;
+                    parts.push(Part {
+                        ctype,
+                        subtype,
+                        body: hb..end,
+                        content,
+                    });
+                }
+                next
+            }
+        };
+        if sink.as_ref().is_some_and(|p| p.len() > MAX_PARTS) {
+            return None;
+        }
+        if next.close {
+            return Some(next.after);
+        }
+        pos = next.after;
+    }
+}
+
+/// An attached message (message/rfc822 stored as it is) starting at `start`
+/// inside a multipart with `boundary`: the boundary that ends it, and the
+/// range mail-parser reports as the attached message.
+fn attached(
+    msg: &[u8],
+    start: usize,
+    boundary: &[u8],
+    depth: usize,
+) -> Option<(Delimiter, Range<usize>)> {
+    let block = fields_at(msg, start)?;
+    if block.fields.is_empty() {
+        return None;
+    }
+    let mime = mime_fields(msg, &block)?;
+    let body = block.body_start;
+    let next = match &mime.ctype {
+        Some(ct) if ct.is("multipart") => {
+            let end = multipart(msg, body, ct, depth + 1, None)?;
+            next_delimiter(msg, end, boundary)?
+        }
+        Some(ct) if ct.is("message") => return None,
+        _ => next_delimiter(msg, body, boundary)?,
+    };
+    // The attached message may not run into the boundary's line, and must
+    // have a body line for the range below to be the parser's.
+    if next.at <= body {
+        return None;
+    }
+    let raw = start..next.at - 1;
+    Some((next, raw))
+}
+
+/// Header fields of a block as mail-parser lists them: the name in its
+/// canonical form for known fields, the raw value (fields whose value is not
+/// UTF-8 are left out).
+fn header_list<'a>(msg: &'a [u8], block: &Fields) -> Option<Vec<(Cow<'a, str>, &'a str)>> {
+    let mut out = Vec::with_capacity(block.fields.len());
+    for &(start, colon, end) in &block.fields {
+        let name = std::str::from_utf8(&msg[start..colon]).ok()?;
+        let name = match mail_parser::HeaderName::parse(name)? {
+            mail_parser::HeaderName::Other(n) => n,
+            known => Cow::Borrowed(known.as_static_str()),
+        };
+        if let Ok(value) = std::str::from_utf8(&msg[colon + 1..end]) {
+            out.push((name, value));
+        }
+    }
+    Some(out)
+}
+
+/// Decode a part that is not a multipart or an attached message. `bounded`
+/// says whether a boundary follows the body (Some(true) when the body is not
+/// empty), which changes how mail-parser ends quoted-printable text.
+fn leaf<'a>(
+    msg: &'a [u8],
+    body: Range<usize>,
+    mime: &Mime<'a>,
+    bounded: Option<bool>,
+) -> Option<Content<'a>> {
+    let ct = mime.ctype.as_ref();
+    let text_kind = match ct {
+        None => Some(false),
+        Some(c) if c.is("text") => Some(c.subtype.eq_ignore_ascii_case("html")),
+        Some(c) if c.is("message") || c.is("multipart") => None,
+        Some(_) => {
+            // Read by nobody: only check that mail-parser would decode it
+            // (if not, it would turn it into text).
+            let ok = match mime.encoding {
+                Encoding::Plain => true,
+                Encoding::Base64 => is_clean_base64(&msg[body.clone()]),
+                Encoding::QuotedPrintable => quoted_printable(msg, body.clone(), bounded).is_some(),
+            };
+            return ok.then_some(Content::Skipped);
+        }
+    };
+    if ct.is_some_and(|c| c.is("multipart")) {
+        // A multipart without a usable boundary: left to mail-parser.
+        return None;
+    }
+    let bytes: Cow<'a, [u8]> = match mime.encoding {
+        Encoding::Plain => Cow::Borrowed(&msg[body]),
+        Encoding::QuotedPrintable => Cow::Owned(quoted_printable(msg, body, bounded)?),
+        Encoding::Base64 => return None,
+    };
+    let Some(html) = text_kind else {
+        return Some(Content::Bytes(bytes));
+    };
+    let text = charset_text(bytes, ct.and_then(|c| c.param("charset")));
+    Some(if html {
+        Content::Html(text)
+    } else {
+        Content::Text(text)
+    })
+}
+
+/// Text in the part's charset, decoded by mail-parser's decoders. ASCII text
+/// in a charset that leaves ASCII as it is (checked by a test against the
+/// decoders) is taken as it is.
+fn charset_text(bytes: Cow<'_, [u8]>, charset: Option<&str>) -> String {
+    let decoder =
+        charset.and_then(|c| mail_parser::decoders::charsets::map::charset_decoder(c.as_bytes()));
+    match decoder {
+        Some(_) if bytes.is_ascii() && charset.is_some_and(keeps_ascii) => {
+            // ASCII is valid UTF-8.
+            String::from_utf8(bytes.into_owned()).unwrap_or_default()
+        }
+        Some(decode) => decode(&bytes),
+        None => match bytes {
+            Cow::Borrowed(b) => String::from_utf8_lossy(b).into_owned(),
+            Cow::Owned(v) => String::from_utf8(v)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        },
+    }
+}
+
+/// Charsets whose decoders map ASCII text to itself.
+pub(super) const ASCII_CHARSETS: [&str; 12] = [
+    "us-ascii",
+    "ascii",
+    "utf-8",
+    "utf8",
+    "iso-8859-1",
+    "iso-8859-15",
+    "latin1",
+    "windows-1252",
+    "cp1252",
+    "windows-1251",
+    "koi8-r",
+    "iso-8859-2",
+];
+
+fn keeps_ascii(charset: &str) -> bool {
+    ASCII_CHARSETS
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case(charset))
+}
+
+/// Base64 that mail-parser decodes without complaint: the alphabet, padding
+/// and line breaks only.
+fn is_clean_base64(b: &[u8]) -> bool {
+    b.iter().all(|&c| {
+        c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'\n' | b' ' | b'\t')
+    })
+}
+
+/// Decoder states, as mail-parser's quoted-printable decoder has them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Qp {
+    None,
+    Eq,
+    Hex1(u8),
+}
+
+fn hex(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// Decode quoted-printable text exactly as mail-parser does, runs of plain
+/// text copied whole. `bounded`: None when the text runs to the end of the
+/// message; Some(non_empty) when a boundary line follows (mail-parser then
+/// drops the line break before it). None on text mail-parser rejects (two
+/// `=` in a row), which it would not decode at all.
+fn quoted_printable(msg: &[u8], body: Range<usize>, bounded: Option<bool>) -> Option<Vec<u8>> {
+    if bounded == Some(false) {
+        return Some(Vec::new());
+    }
+    // With a boundary, mail-parser reads up to and including the line
+    // break before it.
+    let end = if bounded.is_some() {
+        body.end + 1
+    } else {
+        body.end
+    };
+    let b = &msg[body.start..end];
+    let mut out = Vec::with_capacity(b.len());
+    let mut state = Qp::None;
+    let mut ws = 0usize;
+    let mut last = 0u8;
+    let mut i = 0;
+    while i < b.len() {
+        if state == Qp::None {
+            // Plain text up to the next `=` or line break, copied whole.
+            let run = memchr::memchr2(b'=', b'\n', &b[i..]).unwrap_or(b.len() - i);
+            if run > 0 {
+                let text = &b[i..i + run];
+                out.extend_from_slice(text);
+                let trailing = text
+                    .iter()
+                    .rev()
+                    .take_while(|c| c.is_ascii_whitespace())
+                    .count();
+                ws = if trailing == run { ws + run } else { trailing };
+                last = text[run - 1];
+                i += run;
+                continue;
+            }
+        }
+        let c = b[i];
+        match c {
+            b'=' => {
+                if state != Qp::None {
+                    return None;
+                }
+                state = Qp::Eq;
+            }
+            b'\n' => {
+                if state == Qp::Eq {
+                    state = Qp::None;
+                } else {
+                    out.truncate(out.len() - ws);
+                    out.push(b'\n');
+                }
+                ws = 0;
+            }
+            _ => match state {
+                Qp::None => unreachable!("plain runs are copied above"),
+                Qp::Eq => {
+                    if let Some(h) = hex(c) {
+                        state = Qp::Hex1(h);
+                    } else if !c.is_ascii_whitespace() {
+                        state = Qp::None;
+                        out.extend_from_slice(&[b'=', c]);
+                        ws = 0;
+                    }
+                }
+                Qp::Hex1(h) => {
+                    state = Qp::None;
+                    match hex(c) {
+                        Some(l) => out.push(h << 4 | l),
+                        None => out.extend_from_slice(&[b'=', last, c]),
+                    }
+                    ws = 0;
+                }
+            },
+        }
+        last = c;
+        i += 1;
+    }
+    if bounded.is_some() {
+        // mail-parser reads the boundary's first `-` as text, then drops it
+        // with the byte before it.
+        match state {
+            Qp::None => out.push(b'-'),
+            Qp::Eq => {}
+            Qp::Hex1(_) => out.extend_from_slice(&[b'=', last, b'-']),
+        }
+        if out.len() < 2 || state == Qp::Eq {
+            return None;
+        }
+        out.truncate(out.len() - 2);
+    }
+    Some(out)
+}
