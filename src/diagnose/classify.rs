@@ -529,7 +529,8 @@ fn involves(hosts: &[&str], domains: &[&str]) -> bool {
 }
 
 /// A reason named by a vendor wording or code, or by a provider's own rule.
-fn vendor_reason(f: &Facts<'_>, hosts: &[&str]) -> Option<Reason> {
+/// `hits` are the rule-table hits in the text and in the context.
+fn vendor_reason(f: &Facts<'_>, hosts: &[&str], hits: [RuleHits; 2]) -> Option<Reason> {
     // Ipswitch IMail puts the verdict first: "Unknown user: a@b".
     if f.text.starts_with("unknown user: ") {
         return Some(Reason::UserUnknown);
@@ -545,12 +546,8 @@ fn vendor_reason(f: &Facts<'_>, hosts: &[&str]) -> Option<Reason> {
         Some(15 | 17 | 18) => return Some(Reason::Filtered),
         _ => {}
     }
-    static VENDOR: OnceLock<RuleTable> = OnceLock::new();
-    let vendor = VENDOR.get_or_init(|| RuleTable::new(VENDOR_RULES, false));
-    for t in [f.text, f.context] {
-        if let Some((reason, _)) = vendor.first(t) {
-            return Some(reason);
-        }
+    if let Some((reason, _)) = hits.iter().find_map(|h| h.vendor) {
+        return Some(reason);
     }
     for rule in PROVIDER_RULES {
         if involves(hosts, rule.hosts) {
@@ -1619,77 +1616,90 @@ fn is_generic_status(status: &str) -> bool {
 /// The first text rule that matches, and the matched fragment: the earliest
 /// fragment in `TEXT_RULES` order that occurs (as a word when short).
 pub fn text_reason(text_lower: &str) -> Option<(Reason, &'static str)> {
-    static RULES: OnceLock<RuleTable> = OnceLock::new();
-    RULES
-        .get_or_init(|| RuleTable::new(TEXT_RULES, true))
-        .first(text_lower)
+    rules().first(text_lower).text
 }
 
-/// A rule table of fragments searched in one pass: pattern k of the
-/// automaton is `fragments[k]`, numbered in rule order, so the earliest rule
-/// with a fragment in the text is the smallest number among the matches.
+/// The vendor and text rules, built on first use.
+fn rules() -> &'static RuleTable {
+    static RULES: OnceLock<RuleTable> = OnceLock::new();
+    RULES.get_or_init(RuleTable::new)
+}
+
+/// What one text holds of each rule table: the earliest vendor rule and the
+/// earliest text rule with a fragment in it.
+#[derive(Debug, Clone, Copy, Default)]
+struct RuleHits {
+    vendor: Option<(Reason, &'static str)>,
+    text: Option<(Reason, &'static str)>,
+}
+
+/// `VENDOR_RULES` and `TEXT_RULES` searched in one pass (the classifier asks
+/// both about the same texts): pattern k of the automaton is `fragments[k]`,
+/// the vendor fragments first, each table numbered in rule order, so the
+/// earliest rule of a table with a fragment in the text is the smallest
+/// number of that table among the matches.
 struct RuleTable {
     automaton: Option<aho_corasick::AhoCorasick>,
     fragments: Vec<(Reason, &'static str)>,
-    rules: &'static [(Reason, &'static [&'static str])],
-    /// Fragments shorter than 5 characters must stand as words.
-    short_words: bool,
+    /// Fragments `..vendor` are `VENDOR_RULES`, the rest `TEXT_RULES`.
+    vendor: usize,
 }
 
 impl RuleTable {
-    fn new(rules: &'static [(Reason, &'static [&'static str])], short_words: bool) -> RuleTable {
-        let fragments: Vec<(Reason, &'static str)> = rules
-            .iter()
-            .flat_map(|(reason, frags)| frags.iter().map(|f| (*reason, *f)))
-            .collect();
-        // Contiguous NFA: a DFA for a short table costs hundreds of KiB.
+    fn new() -> RuleTable {
+        let flat = |rules: &'static [(Reason, &'static [&'static str])]| {
+            rules
+                .iter()
+                .flat_map(|(reason, frags)| frags.iter().map(|f| (*reason, *f)))
+        };
+        let fragments: Vec<(Reason, &'static str)> =
+            flat(VENDOR_RULES).chain(flat(TEXT_RULES)).collect();
+        // Contiguous NFA: a DFA for a table this size costs megabytes.
         let automaton = aho_corasick::AhoCorasick::builder()
             .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(fragments.iter().map(|(_, f)| f))
             .ok();
         RuleTable {
             automaton,
+            vendor: flat(VENDOR_RULES).count(),
             fragments,
-            rules,
-            short_words,
         }
     }
 
-    fn found(&self, hay: &str, needle: &str) -> bool {
-        if self.short_words {
-            contains_word(hay, needle)
-        } else {
-            hay.contains(needle)
-        }
-    }
-
-    /// The earliest fragment (in rule order) that occurs in `text`.
-    fn first(&self, text: &str) -> Option<(Reason, &'static str)> {
+    /// The earliest fragment (in rule order) of each table that occurs in
+    /// `text`; text-rule fragments shorter than 5 characters must stand as
+    /// words.
+    fn first(&self, text: &str) -> RuleHits {
         let Some(ac) = &self.automaton else {
             // Only if the automaton could not be built: one search per fragment.
-            return self.rules.iter().find_map(|(reason, frags)| {
-                frags
-                    .iter()
-                    .find(|f| self.found(text, f))
-                    .map(|f| (*reason, *f))
-            });
+            let (vendor, rest) = self.fragments.split_at(self.vendor);
+            return RuleHits {
+                vendor: vendor.iter().find(|(_, f)| text.contains(f)).copied(),
+                text: rest.iter().find(|(_, f)| contains_word(text, f)).copied(),
+            };
         };
         let hb = text.as_bytes();
-        let mut first: Option<usize> = None;
+        let (mut vendor, mut rule): (Option<usize>, Option<usize>) = (None, None);
         for m in ac.find_overlapping_iter(text) {
             let order = m.pattern().as_usize();
-            if first.is_some_and(|o| o <= order) {
+            if order < self.vendor {
+                if vendor.is_none_or(|o| order < o) {
+                    vendor = Some(order);
+                }
                 continue;
             }
-            if self.short_words
-                && self.fragments[order].1.len() < 5
-                && !word_at(hb, m.start(), m.end())
-            {
+            if rule.is_some_and(|o| o <= order) {
                 continue;
             }
-            first = Some(order);
+            if self.fragments[order].1.len() < 5 && !word_at(hb, m.start(), m.end()) {
+                continue;
+            }
+            rule = Some(order);
         }
-        first.map(|o| self.fragments[o])
+        RuleHits {
+            vendor: vendor.map(|o| self.fragments[o]),
+            text: rule.map(|o| self.fragments[o]),
+        }
     }
 }
 
@@ -1736,7 +1746,7 @@ mod text_rules_scan {
 
     #[test]
     fn vendor_scan_finds_what_rule_order_finds() {
-        let table = RuleTable::new(VENDOR_RULES, false);
+        let table = rules();
         let frags: Vec<&str> = VENDOR_RULES
             .iter()
             .flat_map(|(_, f)| f.iter().copied())
@@ -1753,7 +1763,7 @@ mod text_rules_scan {
                     .iter()
                     .find(|(_, fs)| fs.iter().any(|x| t.contains(x)))
                     .map(|(r, _)| *r);
-                assert_eq!(table.first(&t).map(|(r, _)| r), naive, "text: {t}");
+                assert_eq!(table.first(&t).vendor.map(|(r, _)| r), naive, "text: {t}");
             }
         }
     }
@@ -1796,13 +1806,15 @@ pub fn classify(f: &Facts<'_>) -> Reason {
         return Delivered;
     }
     let hosts = host_list(f.hosts);
-    if let Some(r) = vendor_reason(f, &hosts) {
+    // Both tables in one pass over each text.
+    let hits = [rules().first(f.text), rules().first(f.context)];
+    if let Some(r) = vendor_reason(f, &hosts, hits) {
         return r;
     }
     let text_match = if host_unknown_named(f.text) {
         Some((HostUnknown, "host not found"))
     } else {
-        text_reason(f.text).or_else(|| text_reason(f.context))
+        hits.iter().find_map(|h| h.text)
     };
     let text_hit = text_match.map(|(r, _)| r);
     // Blocking words that name the sending host or its IP (a blocklist, "your

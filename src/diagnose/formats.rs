@@ -136,7 +136,7 @@ pub(crate) fn is_lead_in(t: &str) -> bool {
     t.ends_with(':')
         && !t.contains(['@', '[', '('])
         && !t.chars().any(|c| c.is_ascii_digit())
-        && t.split_whitespace().count() <= 6
+        && super::text::words(t).count() <= 6
 }
 
 /// The previous line says the next address is the sender ("A message sent

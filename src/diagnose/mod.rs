@@ -249,7 +249,7 @@ impl Locator<'_> {
         let shown = found.map(|n| self.raw[n - 1]).unwrap_or(text);
         Evidence {
             line,
-            text: clip(&sanitize(shown.trim_end())),
+            text: clip(sanitize(shown.trim_end())),
         }
     }
 }
@@ -262,20 +262,30 @@ fn looks_base64(line: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
 }
 
-fn clip(s: &str) -> String {
+/// `s` cut to [`MAX_TEXT`] bytes (at a character boundary, marked with `…`).
+fn clip(mut s: String) -> String {
     if s.len() <= MAX_TEXT {
-        return s.to_string();
+        return s;
     }
     let mut end = MAX_TEXT;
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…", &s[..end])
+    s.truncate(end);
+    s.push('…');
+    s
 }
 
 /// Collapse runs of whitespace (folded replies become one line).
 fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for w in text::words(s) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 fn bounce_subject(subject: &str) -> bool {
@@ -463,7 +473,7 @@ fn diagnose_message(
         raw,
         segs: &ex.segments,
     };
-    let subject = ex.subject.as_deref().map(|s| clip(&sanitize(s)));
+    let subject = ex.subject.as_deref().map(|s| clip(sanitize(s)));
     let from = ex.header("from").unwrap_or("").to_string();
 
     // Human-readable lines, unquoted per segment.
@@ -536,7 +546,7 @@ fn diagnose_message(
                 .find(|(_, l)| l.to_ascii_lowercase().starts_with("x-apple-unsubscribe:"))
                 .map(|(n, l)| Evidence {
                     line: n + 1,
-                    text: clip(&sanitize(l.trim_end())),
+                    text: clip(sanitize(l.trim_end())),
                 })
                 .into_iter()
                 .collect();
@@ -1037,7 +1047,7 @@ fn draft_from_lines(
     // text itself is there.
     let substantive = |t: &str| {
         let rule = t.chars().all(|c| "-=*_#~. ".contains(c));
-        let short_lead_in = formats::is_lead_in(t) && t.split_whitespace().count() <= 4;
+        let short_lead_in = formats::is_lead_in(t) && text::words(t).count() <= 4;
         !rule && !short_lead_in
     };
     // Drop the address line itself so the diagnostic starts with the reason.
@@ -1358,7 +1368,7 @@ fn finish(
     let mut evidence = d.evidence;
     evidence.sort_by_key(|e| e.line);
     evidence.dedup();
-    let diagnostic = (!diag.is_empty()).then(|| clip(&sanitize(&diag)));
+    let diagnostic = (!diag.is_empty()).then(|| clip(sanitize(&diag)));
     RecipientDiagnosis {
         recipient: d.addr.map(|a| sanitize(&a)),
         action: d.action.map(|a| sanitize(&a)),
