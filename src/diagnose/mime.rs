@@ -179,7 +179,25 @@ fn mime_fields<'a>(msg: &'a [u8], block: &Fields) -> Option<Mime<'a>> {
 /// A byte that may appear in a MIME token (RFC 2045), less `*` (parameters
 /// in RFC 2231 form are left to mail-parser).
 fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=*".contains(&b)
+    b.is_ascii_graphic()
+        && !matches!(
+            b,
+            b'(' | b')'
+                | b'<'
+                | b'>'
+                | b'@'
+                | b','
+                | b';'
+                | b':'
+                | b'\\'
+                | b'"'
+                | b'/'
+                | b'['
+                | b']'
+                | b'?'
+                | b'='
+                | b'*'
+        )
 }
 
 /// Parse `type/subtype; name=value; name="quoted value"`, allowing folding
@@ -266,15 +284,15 @@ struct Delimiter {
 /// place the text occurs, even inside a line; that is only plainly formed
 /// when it starts a line and ends it (or closes the multipart).
 fn next_delimiter(msg: &[u8], from: usize, boundary: &[u8]) -> Option<Delimiter> {
-    let finder = memchr::memmem::Finder::new(boundary);
+    // Every `-` is a candidate start: a prepared substring searcher costs
+    // more to set up than the few dashes of a part cost to check.
     let mut pos = from;
     let at = loop {
-        let p = pos + finder.find(&msg[pos..])?;
-        // The boundary is preceded by `--`, themselves at or after `from`.
-        if p >= from + 2 && &msg[p - 2..p] == b"--" {
-            break p - 2;
+        let at = pos + memchr::memchr(b'-', &msg[pos..])?;
+        if msg.get(at + 1) == Some(&b'-') && msg[at + 2..].starts_with(boundary) {
+            break at;
         }
-        pos = p + 1;
+        pos = at + 1;
     };
     if at > 0 && msg[at - 1] != b'\n' {
         return None;
@@ -332,9 +350,9 @@ fn multipart<'a>(
                 if mime.encoding != Encoding::Plain {
                     return None;
                 }
-                let (next, raw) = attached(msg, hb, boundary, depth)?;
+                let (next, block, raw) = attached(msg, hb, boundary, depth)?;
                 if let Some(parts) = sink.as_deref_mut() {
-                    let headers = header_list(msg, &fields_at(msg, hb)?)?;
+                    let headers = header_list(msg, &block)?;
                     parts.push(Part {
                         ctype,
                         subtype,
@@ -372,14 +390,14 @@ fn multipart<'a>(
 }
 
 /// An attached message (message/rfc822 stored as it is) starting at `start`
-/// inside a multipart with `boundary`: the boundary that ends it, and the
-/// range mail-parser reports as the attached message.
+/// inside a multipart with `boundary`: the boundary that ends it, its header
+/// block, and the range mail-parser reports as the attached message.
 fn attached(
     msg: &[u8],
     start: usize,
     boundary: &[u8],
     depth: usize,
-) -> Option<(Delimiter, Range<usize>)> {
+) -> Option<(Delimiter, Fields, Range<usize>)> {
     let block = fields_at(msg, start)?;
     if block.fields.is_empty() {
         return None;
@@ -400,21 +418,32 @@ fn attached(
         return None;
     }
     let raw = start..next.at - 1;
-    Some((next, raw))
+    Some((next, block, raw))
 }
 
 /// Header fields of a block as mail-parser lists them: the name in its
 /// canonical form for known fields, the raw value (fields whose value is not
 /// UTF-8 are left out).
 fn header_list<'a>(msg: &'a [u8], block: &Fields) -> Option<Vec<(Cow<'a, str>, &'a str)>> {
+    // Field bounds are ASCII bytes, so a block that is UTF-8 as a whole
+    // (the usual case) cuts into UTF-8 names and values.
+    let whole =
+        (block.fields.first()).and_then(|f| std::str::from_utf8(&msg[f.0..block.body_start]).ok());
+    let text = |r: Range<usize>| match whole {
+        Some(w) => {
+            let base = block.fields[0].0;
+            Some(&w[r.start - base..r.end - base])
+        }
+        None => std::str::from_utf8(&msg[r]).ok(),
+    };
     let mut out = Vec::with_capacity(block.fields.len());
     for &(start, colon, end) in &block.fields {
-        let name = std::str::from_utf8(&msg[start..colon]).ok()?;
+        let name = text(start..colon)?;
         let name = match mail_parser::HeaderName::parse(name)? {
             mail_parser::HeaderName::Other(n) => n,
             known => Cow::Borrowed(known.as_static_str()),
         };
-        if let Ok(value) = std::str::from_utf8(&msg[colon + 1..end]) {
+        if let Some(value) = text(colon + 1..end) {
             out.push((name, value));
         }
     }
@@ -479,7 +508,7 @@ fn charset_text(bytes: Cow<'_, [u8]>, charset: Option<&str>) -> String {
         }
         Some(decode) => decode(&bytes),
         None => match bytes {
-            Cow::Borrowed(b) => String::from_utf8_lossy(b).into_owned(),
+            Cow::Borrowed(b) => super::parse::lossy(b).into_owned(),
             Cow::Owned(v) => String::from_utf8(v)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         },

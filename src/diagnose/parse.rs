@@ -510,22 +510,37 @@ fn top_headers(ex: &mut Extracted, msg: &[u8], t: &Fields) {
     }
 }
 
-/// The decoded Subject, as mail-parser gives it: its Subject fields alone
-/// are handed to it.
+/// The decoded Subject, as mail-parser gives it: the last Subject field,
+/// each of its lines trimmed of blanks and joined with a space. Encoded
+/// words and text that is not UTF-8 are left to mail-parser, handed that
+/// field alone.
 fn subject(msg: &[u8], t: &Fields) -> Option<String> {
-    let mut block = Vec::new();
-    for &(start, colon, end) in &t.fields {
-        if msg[start..colon].eq_ignore_ascii_case(b"subject") {
-            block.extend_from_slice(&msg[start..end]);
+    let &(start, colon, end) = (t.fields.iter())
+        .rev()
+        .find(|&&(start, colon, _)| msg[start..colon].eq_ignore_ascii_case(b"subject"))?;
+    let value = &msg[colon + 1..end];
+    let plain = std::str::from_utf8(value)
+        .ok()
+        .filter(|v| !v.contains("=?"));
+    let Some(value) = plain else {
+        let mut field = msg[start..end].to_vec();
+        field.push(b'\n');
+        return parser()
+            .parse(&field)
+            .and_then(|m| m.subject().map(|s| s.to_string()));
+    };
+    let mut out = String::with_capacity(value.len());
+    for line in value.split('\n') {
+        let line = line.trim_matches([' ', '\t', '\r']);
+        if line.is_empty() {
+            continue;
         }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(line);
     }
-    if block.is_empty() {
-        return None;
-    }
-    block.push(b'\n');
-    parser()
-        .parse(&block)
-        .and_then(|m| m.subject().map(|s| s.to_string()))
+    (!out.is_empty()).then_some(out)
 }
 
 /// Read the message with mail-parser (None when it finds no message).
@@ -1176,6 +1191,22 @@ mod tests {
             format!("{head}{}", messages[1]).as_bytes(),
             "mixed"
         ));
+    }
+
+    #[test]
+    fn subjects_read_like_the_parser() {
+        for v in [
+            " Undelivered Mail Returned to Sender",
+            "\tfolded\n  across   lines \n\tthree",
+            "   ",
+            "",
+            "trailing blanks\t \n",
+            " =?UTF-8?Q?caf=C3=A9?= and text",
+            " x\x0cy form feed stays",
+        ] {
+            let m = format!("From: a@example.org\nSubject: first\nSubject:{v}\n\nbody\n");
+            same_both_ways(m.as_bytes(), &m);
+        }
     }
 
     #[test]
