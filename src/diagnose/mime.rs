@@ -280,15 +280,26 @@ struct Delimiter {
     after: usize,
 }
 
+/// Where the next boundary line is.
+enum Found {
+    At(Delimiter),
+    /// The boundary does not occur again: the message was cut short.
+    Missing,
+}
+
 /// The first `--boundary` at or after `from`. mail-parser takes the first
 /// place the text occurs, even inside a line; that is only plainly formed
-/// when it starts a line and ends it (or closes the multipart).
-fn next_delimiter(msg: &[u8], from: usize, boundary: &[u8]) -> Option<Delimiter> {
+/// (Some) when it starts a line and ends it (or closes the multipart), or
+/// when it does not occur at all.
+fn next_delimiter(msg: &[u8], from: usize, boundary: &[u8]) -> Option<Found> {
     // Every `-` is a candidate start: a prepared substring searcher costs
     // more to set up than the few dashes of a part cost to check.
     let mut pos = from;
     let at = loop {
-        let at = pos + memchr::memchr(b'-', &msg[pos..])?;
+        let Some(at) = memchr::memchr(b'-', &msg[pos..]) else {
+            return Some(Found::Missing);
+        };
+        let at = pos + at;
         if msg.get(at + 1) == Some(&b'-') && msg[at + 2..].starts_with(boundary) {
             break at;
         }
@@ -300,38 +311,48 @@ fn next_delimiter(msg: &[u8], from: usize, boundary: &[u8]) -> Option<Delimiter>
     let end = at + 2 + boundary.len();
     let rest = &msg[end..];
     if rest.starts_with(b"--") {
-        return Some(Delimiter {
+        return Some(Found::At(Delimiter {
             at,
             close: true,
             after: end + 2,
-        });
+        }));
     }
     let blanks = rest
         .iter()
         .take_while(|&&c| c == b' ' || c == b'\t')
         .count();
-    (rest.get(blanks) == Some(&b'\n')).then_some(Delimiter {
+    (rest.get(blanks) == Some(&b'\n')).then_some(Found::At(Delimiter {
         at,
         close: false,
         after: end + blanks + 1,
-    })
+    }))
+}
+
+/// How a multipart ended.
+enum End {
+    /// At its closing boundary; the offset after it.
+    Closed(usize),
+    /// Cut short: a boundary never came, and mail-parser took the rest of
+    /// the message as the last part.
+    Truncated,
 }
 
 /// Read the multipart whose body starts at `body_start`; parts go to `sink`
-/// (None inside attached messages, whose parts are not listed). Answers the
-/// offset after the closing boundary.
+/// (None inside attached messages, whose parts are not listed).
 fn multipart<'a>(
     msg: &'a [u8],
     body_start: usize,
     ct: &ContentType<'a>,
     depth: usize,
     mut sink: Option<&mut Vec<Part<'a>>>,
-) -> Option<usize> {
+) -> Option<End> {
     if depth > MAX_DEPTH || ct.subtype.eq_ignore_ascii_case("digest") {
         return None;
     }
     let boundary = ct.param("boundary")?.as_bytes();
-    let first = next_delimiter(msg, body_start, boundary)?;
+    let Found::At(first) = next_delimiter(msg, body_start, boundary)? else {
+        return None;
+    };
     if first.close {
         return None;
     }
@@ -341,84 +362,109 @@ fn multipart<'a>(
         let mime = mime_fields(msg, &block)?;
         let hb = block.body_start;
         let (ctype, subtype) = type_names(&mime.ctype);
-        let next = match &mime.ctype {
+        let found = match &mime.ctype {
             Some(inner) if inner.is("multipart") => {
-                let end = multipart(msg, hb, inner, depth + 1, sink.as_deref_mut())?;
-                next_delimiter(msg, end, boundary)?
+                match multipart(msg, hb, inner, depth + 1, sink.as_deref_mut())? {
+                    End::Closed(end) => next_delimiter(msg, end, boundary)?,
+                    End::Truncated => Found::Missing,
+                }
             }
             Some(inner) if is_attached_message(inner) => {
                 if mime.encoding != Encoding::Plain {
                     return None;
                 }
-                let (next, block, raw) = attached(msg, hb, boundary, depth)?;
+                let (found, block, raw) = attached(msg, hb, boundary, depth)?;
                 if let Some(parts) = sink.as_deref_mut() {
                     let headers = header_list(msg, &block)?;
-                    parts.push(Part {
-                        ctype,
-                        subtype,
-                        body: hb..next.at - 1,
-                        content: Content::Message { headers, raw },
-                    });
-                }
-                next
-            }
-            _ => {
-                let next = next_delimiter(msg, hb, boundary)?;
-                let end = if next.at > hb { next.at - 1 } else { next.at };
-                // Inside an attached message only the structure matters: a
-                // part mail-parser cannot decode still ends at the boundary.
-                if let Some(parts) = sink.as_deref_mut() {
-                    let content = leaf(msg, hb..end, &mime, Some(next.at > hb))?;
+                    let end = match &found {
+                        Found::At(next) => next.at - 1,
+                        Found::Missing => msg.len(),
+                    };
                     parts.push(Part {
                         ctype,
                         subtype,
                         body: hb..end,
+                        content: Content::Message { headers, raw },
+                    });
+                }
+                found
+            }
+            _ => {
+                let found = next_delimiter(msg, hb, boundary)?;
+                // Inside an attached message only the structure matters: a
+                // part mail-parser cannot decode still ends at the boundary.
+                if let Some(parts) = sink.as_deref_mut() {
+                    let (body, content) = match &found {
+                        Found::At(next) => {
+                            let end = if next.at > hb { next.at - 1 } else { next.at };
+                            (hb..end, leaf(msg, hb..end, &mime, Some(next.at > hb))?)
+                        }
+                        // mail-parser takes the rest as it is, as text,
+                        // whatever the part's type and encoding.
+                        Found::Missing => {
+                            let charset = mime.ctype.as_ref().and_then(|c| c.param("charset"));
+                            let text = charset_text(Cow::Borrowed(&msg[hb..]), charset);
+                            (hb..msg.len(), Content::Text(text))
+                        }
+                    };
+                    parts.push(Part {
+                        ctype,
+                        subtype,
+                        body,
                         content,
                     });
                 }
-                next
+                found
             }
         };
         if sink.as_ref().is_some_and(|p| p.len() > MAX_PARTS) {
             return None;
         }
-        if next.close {
-            return Some(next.after);
+        match found {
+            Found::Missing => return Some(End::Truncated),
+            Found::At(next) if next.close => return Some(End::Closed(next.after)),
+            Found::At(next) => pos = next.after,
         }
-        pos = next.after;
     }
 }
 
 /// An attached message (message/rfc822 stored as it is) starting at `start`
-/// inside a multipart with `boundary`: the boundary that ends it, its header
-/// block, and the range mail-parser reports as the attached message.
+/// inside a multipart with `boundary`: the boundary that ends it (if any),
+/// its header block, and the range mail-parser reports as the attached
+/// message.
 fn attached(
     msg: &[u8],
     start: usize,
     boundary: &[u8],
     depth: usize,
-) -> Option<(Delimiter, Fields, Range<usize>)> {
+) -> Option<(Found, Fields, Range<usize>)> {
     let block = fields_at(msg, start)?;
     if block.fields.is_empty() {
         return None;
     }
     let mime = mime_fields(msg, &block)?;
     let body = block.body_start;
-    let next = match &mime.ctype {
-        Some(ct) if ct.is("multipart") => {
-            let end = multipart(msg, body, ct, depth + 1, None)?;
-            next_delimiter(msg, end, boundary)?
-        }
+    let found = match &mime.ctype {
+        Some(ct) if ct.is("multipart") => match multipart(msg, body, ct, depth + 1, None)? {
+            End::Closed(end) => match next_delimiter(msg, end, boundary)? {
+                Found::At(next) => Found::At(next),
+                // mail-parser ends the attached message at its own closing
+                // boundary then; not followed here.
+                Found::Missing => return None,
+            },
+            End::Truncated => Found::Missing,
+        },
         Some(ct) if ct.is("message") => return None,
         _ => next_delimiter(msg, body, boundary)?,
     };
-    // The attached message may not run into the boundary's line, and must
-    // have a body line for the range below to be the parser's.
-    if next.at <= body {
-        return None;
-    }
-    let raw = start..next.at - 1;
-    Some((next, block, raw))
+    // The attached message must have a body for the range below to be the
+    // parser's.
+    let raw = match &found {
+        Found::At(next) if next.at > body => start..next.at - 1,
+        Found::Missing if body < msg.len() => start..msg.len(),
+        _ => return None,
+    };
+    Some((found, block, raw))
 }
 
 /// Header fields of a block as mail-parser lists them: the name in its

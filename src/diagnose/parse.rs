@@ -1178,6 +1178,15 @@ mod tests {
             "Content-Type: text/plain; charset = utf-8 (comment)\n\ntext\n",
             "Content-Type: text/plain; charset=\"koi8-r\"\nContent-Transfer-Encoding: 8bit\n\n\u{442}\u{435}\u{43a}\u{441}\u{442}\n",
             "Content-Type: TEXT/HTML; CHARSET=WINDOWS-1252\n\n<p>a&amp;b</p>\n",
+            // Cut short: the last part runs to the end, taken as text.
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: text/html; charset=us-ascii\nContent-Transfer-Encoding: quoted-printable\n\n<p>caf=E9</p>\n",
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\n\nfirst\n--X\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n",
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\n\nfirst\n--X\nContent-Type: message/rfc822\n\nFrom: b@example.org\nSubject: hi\n\nbody cut\n",
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\n\nfirst\n--X\nContent-Type: message/rfc822\n\nFrom: b@example.org\nContent-Type: multipart/alternative; boundary=Y\n\n--Y\n\ncut inside\n",
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\n\nfirst\n--X\nContent-Type: message/rfc822\n\nFrom: b@example.org\nContent-Type: multipart/alternative; boundary=Y\n\n--Y\n\nclosed\n--Y--\nbut the outer is not\n",
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: multipart/alternative; boundary=Y\n\n--Y\n\ninner cut\n",
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: multipart/alternative; boundary=Y\n\n--Y\n\ninner closed\n--Y--\n",
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: message/rfc822\n\nFrom: b@example.org\nSubject: header block cut",
         ];
         for body in messages {
             let m = format!("{head}{body}");
