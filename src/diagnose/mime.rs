@@ -8,7 +8,8 @@
 //! them to the same text, decoding only what is read. Whatever is not plainly
 //! formed — odd header syntax, parameters in RFC 2231 form, a boundary that
 //! is not at the start of a line, a missing closing boundary, base64 text,
-//! encoded attached messages, quoted-printable the parser would reject — makes
+//! encoded attached messages, quoted-printable or base64 the parser would
+//! reject — makes
 //! [`read`] answer `None`, and the caller hands the message to mail-parser
 //! as before. Tests check both ways give identical results over every message
 //! we have (see `parse.rs`).
@@ -528,7 +529,7 @@ fn leaf<'a>(
     let bytes: Cow<'a, [u8]> = match mime.encoding {
         Encoding::Plain => Cow::Borrowed(&msg[body]),
         Encoding::QuotedPrintable => Cow::Owned(quoted_printable(msg, body, bounded)?),
-        Encoding::Base64 => return None,
+        Encoding::Base64 => Cow::Owned(base64(&msg[body])?),
     };
     let Some(html) = text_kind else {
         return Some(Content::Bytes(bytes));
@@ -589,6 +590,44 @@ fn is_clean_base64(b: &[u8]) -> bool {
     b.iter().all(|&c| {
         c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'\n' | b' ' | b'\t')
     })
+}
+
+/// Decode base64 as mail-parser does: blanks and line breaks skipped,
+/// padding ends a group (and decoding goes on after it), an unfinished group
+/// at the end dropped. None for anything else (other bytes, padding after a
+/// single character), which mail-parser would not decode.
+fn base64(b: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(b.len() / 4 * 3);
+    let mut acc = 0u32;
+    let mut n = 0;
+    for &c in b {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b' ' | b'\t' | b'\n' => continue,
+            b'=' => {
+                match n {
+                    0 => {}
+                    2 => out.push((acc >> 4) as u8),
+                    3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+                    _ => return None,
+                }
+                (acc, n) = (0, 0);
+                continue;
+            }
+            _ => return None,
+        };
+        acc = acc << 6 | u32::from(v);
+        n += 1;
+        if n == 4 {
+            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+            (acc, n) = (0, 0);
+        }
+    }
+    Some(out)
 }
 
 /// Decoder states, as mail-parser's quoted-printable decoder has them.

@@ -1178,6 +1178,8 @@ mod tests {
             "Content-Type: text/plain; charset = utf-8 (comment)\n\ntext\n",
             "Content-Type: text/plain; charset=\"koi8-r\"\nContent-Transfer-Encoding: 8bit\n\n\u{442}\u{435}\u{43a}\u{441}\u{442}\n",
             "Content-Type: TEXT/HTML; CHARSET=WINDOWS-1252\n\n<p>a&amp;b</p>\n",
+            // Base64 text, padded every way, and base64 mail-parser rejects.
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nQUJD\nQUI=\nQQ==\n Y2Fmw6k=\nQUJ\n--X\nContent-Type: message/delivery-status\nContent-Transfer-Encoding: BASE64\n\nU3RhdHVzOiA1LjEuMQ==\n--X\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\nQ=\nnot-base64!\n--X--\n",
             // Cut short: the last part runs to the end, taken as text.
             "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: text/html; charset=us-ascii\nContent-Transfer-Encoding: quoted-printable\n\n<p>caf=E9</p>\n",
             "Content-Type: multipart/mixed; boundary=X\n\n--X\n\nfirst\n--X\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n",
