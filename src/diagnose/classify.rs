@@ -495,6 +495,11 @@ fn imail_gave_up(text: &str) -> bool {
 
 /// The session state Gmail names in "... (state 14).".
 fn gmail_state(text: &str) -> Option<u32> {
+    // Asked of every text; the prepared search rules most out cheaply.
+    static STATE: super::text::Phrases = super::text::Phrases::new(&["(state "]);
+    if !STATE.any_in(text) {
+        return None;
+    }
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = rx::cached(&RE, r"\(state (\d{1,2})\)");
     re.caps(text).and_then(|c| c[1].parse().ok())

@@ -104,26 +104,19 @@ pub(crate) fn clean_address(v: &str) -> Option<String> {
     let v = v.trim();
     let inner = match (v.find('<'), v.rfind('>')) {
         (Some(a), Some(b)) if b > a => &v[a + 1..b],
-        _ => v.split_whitespace().next().unwrap_or(""),
+        _ => super::text::words(v).next().unwrap_or(""),
     };
-    let inner = inner
-        .trim_matches(|c: char| c == '"' || c == '\'' || c == ',' || c == ';' || c == '.')
-        .trim();
-    if inner.contains('@') && inner.len() < 320 && !inner.contains(char::is_whitespace) {
-        Some(inner.to_ascii_lowercase())
-    } else if inner.is_empty() || inner.len() > 320 {
-        None
-    } else {
-        // Local recipients (`root`) are still recipients.
-        Some(inner.to_ascii_lowercase())
-    }
+    let inner = inner.trim_matches(['"', '\'', ',', ';', '.']).trim();
+    // Local recipients (`root`) are still recipients.
+    (!inner.is_empty() && inner.len() <= 320).then(|| inner.to_ascii_lowercase())
 }
 
 /// True when the text contains RFC 3464 recipient fields.
 pub(crate) fn has_dsn_fields(text: &str) -> bool {
     super::text::lines(text).any(|l| {
-        let l = l.trim_start().to_ascii_lowercase();
-        l.starts_with("final-recipient:") || l.starts_with("original-recipient:")
+        let l = l.trim_start();
+        super::text::starts_with_ci(l, "final-recipient:")
+            || super::text::starts_with_ci(l, "original-recipient:")
     })
 }
 
@@ -152,7 +145,6 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
             }
             continue;
         };
-        let (ty, val) = typed(&f.value);
         if matches!(
             f.name.as_str(),
             "action" | "status" | "remote-mta" | "diagnostic-code"
@@ -164,8 +156,8 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
             }
         }
         match f.name.as_str() {
-            "reporting-mta" => msg.reporting_mta = Some(val),
-            "x-postfix-sender" => msg.postfix_sender = clean_address(&val),
+            "reporting-mta" => msg.reporting_mta = Some(typed(&f.value).1),
+            "x-postfix-sender" => msg.postfix_sender = clean_address(&typed(&f.value).1),
             "final-recipient" | "original-recipient" => {
                 let is_final = f.name == "final-recipient";
                 let r = cur.get_or_insert_with(DsnRecipient::default);
@@ -181,7 +173,7 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
                     flush(&mut cur, &mut msg);
                 }
                 let r = cur.get_or_insert_with(DsnRecipient::default);
-                if let Some(a) = clean_address(&val) {
+                if let Some(a) = clean_address(&typed(&f.value).1) {
                     if is_final {
                         r.final_recipient = Some((a, f.line));
                     } else {
@@ -191,9 +183,10 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
             }
             "action" => {
                 cur.get_or_insert_with(DsnRecipient::default).action =
-                    Some((val.to_ascii_lowercase(), f.line))
+                    Some((typed(&f.value).1.to_ascii_lowercase(), f.line))
             }
             "status" => {
+                let val = typed(&f.value).1;
                 if let Some(code) = super::classify::find_enhanced(&val) {
                     let r = cur.get_or_insert_with(DsnRecipient::default);
                     r.status_text = status_comment(&val, &code);
@@ -201,7 +194,8 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
                 }
             }
             "remote-mta" => {
-                let host = val
+                let host = typed(&f.value)
+                    .1
                     .trim_matches(|c| c == '[' || c == ']')
                     .trim()
                     .to_ascii_lowercase();
@@ -210,6 +204,7 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
                 }
             }
             "diagnostic-code" => {
+                let (ty, val) = typed(&f.value);
                 let r = cur.get_or_insert_with(DsnRecipient::default);
                 r.diag_type = ty;
                 if !val.is_empty() {

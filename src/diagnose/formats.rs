@@ -216,7 +216,9 @@ fn continuation_opener(line: &str) -> bool {
 /// `limit` is where the copy of the original message starts
 /// ([`original_start`], or the number of lines).
 pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<TextRcpt> {
-    let mut anchors: Vec<(usize, String, bool)> = Vec::new();
+    // (line, address, the line only introduces the failure, the address
+    // stands alone on its line)
+    let mut anchors: Vec<(usize, String, bool, bool)> = Vec::new();
     let mut prev_text = "";
     for (i, l) in lines[..limit].iter().enumerate() {
         let t = l.trim();
@@ -235,7 +237,9 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
         }
         let t = unbullet(t);
         let phrase = anchor_phrase(t);
-        let found = anchor_alone(t)
+        let alone = anchor_alone(t);
+        let is_alone = alone.is_some();
+        let found = alone
             .or_else(|| anchor_leading(t))
             .or_else(|| phrase.clone())
             .or_else(|| anchor_labelled(t));
@@ -246,12 +250,12 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
             // "There was an error delivering your mail to <a>." only introduces
             // the failure: the text comes in the next paragraph.
             let intro_only = phrase.as_deref() == Some(a.as_str()) && only_intro(t, &a);
-            anchors.push((i, a, intro_only));
+            anchors.push((i, a, intro_only, is_alone));
         }
     }
     let mut out: Vec<TextRcpt> = Vec::new();
-    for (k, (start, addr, intro_only)) in anchors.iter().enumerate() {
-        let next = anchors.get(k + 1).map(|(i, _, _)| *i).unwrap_or(limit);
+    for (k, (start, addr, intro_only, alone)) in anchors.iter().enumerate() {
+        let next = anchors.get(k + 1).map(|a| a.0).unwrap_or(limit);
         let mut block = vec![*start];
         let mut i = start + 1;
         let mut blank_run = 0;
@@ -268,7 +272,7 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
                 let low = t.to_ascii_lowercase();
                 if anchors
                     .iter()
-                    .any(|(_, other, _)| other != addr && low.contains(other.as_str()))
+                    .any(|(_, other, ..)| other != addr && low.contains(other.as_str()))
                 {
                     block.truncate(before_gap.unwrap_or(block.len()));
                     break;
@@ -300,7 +304,7 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
         }
         // Lotus Notes: the reason stands on the line(s) just above an address
         // that has nothing after it.
-        if block.len() == 1 && anchor_alone(first).is_some() {
+        if block.len() == 1 && *alone {
             let floor = k.checked_sub(1).map(|p| anchors[p].0 + 1).unwrap_or(0);
             let mut j = *start;
             while j > floor && *start - j < 5 {
@@ -329,7 +333,7 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
     // A paragraph just above the list of recipients that states why they
     // failed ("The user(s) account is disabled.", "Delivery to the following
     // recipients was aborted after 5 hours:") applies to each of them.
-    if let Some(&(first, _, _)) = anchors.first() {
+    if let Some(&(first, ..)) = anchors.first() {
         let heading = heading_above(lines, first);
         if !heading.is_empty() {
             for r in out.iter_mut() {
@@ -640,17 +644,17 @@ fn strip_log_prefix(line: &str) -> &str {
 /// around the remote reply: they name no cause, and words in them ("IP
 /// address", "delivery failed") would read as one. Exchange's failover note
 /// is the common case.
-pub(crate) fn without_boilerplate(lower: &str) -> String {
+pub(crate) fn without_boilerplate(lower: String) -> String {
     const FIXED: &[&str] = &[
         "primary target ip address responded with:",
         "attempted failover to alternate host, but that did not succeed.",
         "either there are no alternate hosts, or delivery failed to all alternate hosts.",
     ];
     static ANY: super::text::Phrases = super::text::Phrases::new(FIXED);
-    let mut out = lower.to_string();
-    if !ANY.any_in(lower) {
-        return out;
+    if !ANY.any_in(&lower) {
+        return lower;
     }
+    let mut out = lower;
     for f in FIXED {
         if out.contains(f) {
             out = out.replace(f, " ");
@@ -683,14 +687,16 @@ fn sendmail_status(line: &str) -> Option<(u16, Option<String>)> {
     Some((c[1].parse().ok()?, None))
 }
 
-/// Remote MTA named in the text describing a failure.
-pub(crate) fn remote_mta(text: &str) -> Option<String> {
+/// Remote MTA named in the text describing a failure; `lower` is the text
+/// with ASCII letters in lower case.
+pub(crate) fn remote_mta(text: &str, lower: &str) -> Option<String> {
     // Every alternative below needs a `[` or one of these words, so most
     // texts are ruled out without running the regex. None of the words has
-    // an `s` or `k`, the only ASCII letters `(?i)` also matches outside ASCII.
+    // an `s` or `k`, the only ASCII letters `(?i)` also matches outside ASCII,
+    // so looking in the lower-case text is enough.
     static WORDS: super::text::Phrases =
-        super::text::Phrases::any_case(&["while ta", "remote ", " failed ", " doe"]);
-    if !text.contains('[') && !WORDS.any_in(text) {
+        super::text::Phrases::new(&["while ta", "remote ", " failed ", " doe"]);
+    if !text.contains('[') && !WORDS.any_in(lower) {
         return None;
     }
     static R: OnceLock<Regex> = OnceLock::new();
@@ -723,9 +729,13 @@ mod remote_mta_gate {
             ("192.0.2.7 does not like recipient", "192.0.2.7"),
             ("192.0.2.7 FAILED after I sent the message", "192.0.2.7"),
         ] {
-            assert_eq!(remote_mta(text).as_deref(), Some(host), "{text}");
+            let lower = text.to_ascii_lowercase();
+            assert_eq!(remote_mta(text, &lower).as_deref(), Some(host), "{text}");
         }
-        assert_eq!(remote_mta("550 5.1.1 user unknown"), None);
+        assert_eq!(
+            remote_mta("550 5.1.1 user unknown", "550 5.1.1 user unknown"),
+            None
+        );
     }
 }
 
@@ -794,7 +804,11 @@ mod tests {
     #[test]
     fn remote_is_found() {
         assert_eq!(
-            remote_mta("host mx.example.net[192.0.2.9] said: 550").as_deref(),
+            remote_mta(
+                "host mx.example.net[192.0.2.9] said: 550",
+                "host mx.example.net[192.0.2.9] said: 550"
+            )
+            .as_deref(),
             Some("mx.example.net")
         );
     }

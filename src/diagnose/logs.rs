@@ -280,20 +280,20 @@ pub(crate) fn scan<T: AsRef<str>>(lines: &[T]) -> Vec<LogRcpt> {
         if line.len() > 4000 || !line.contains(' ') {
             continue;
         }
-        // Which of the words that mark each log format the line has.
-        let mut has = [false; MARKS.len()];
-        // The first six words need a `:`, `=` or `*`; prose often has none.
-        let punct = memchr::memchr3(b':', b'=', b'*', line.as_bytes()).is_some();
-        for (k, (h, f)) in has.iter_mut().zip(marks()).enumerate() {
-            *h = (punct || k >= 6) && f.find(line.as_bytes()).is_some();
-        }
-        let hit = if has[0] {
+        // The words that mark each log format, looked for only as far as the
+        // choice of format needs them; each of the first six has a `:`, `=`
+        // or `*` in it, which most prose lacks.
+        let b = line.as_bytes();
+        let m = marks();
+        let has = |k: usize| m[k].find(b).is_some();
+        let eq = memchr::memchr(b'=', b).is_some();
+        let hit = if memchr::memchr(b':', b).is_some() && has(0) {
             postfix_reject(line, idx)
-        } else if has[1] && (has[2] || has[3]) {
+        } else if eq && has(1) && (has(2) || has(3)) {
             keyed(line, idx)
-        } else if has[4] || has[5] || has[6] {
+        } else if (memchr::memchr(b'*', b).is_some() && has(4)) || (eq && has(5)) || has(6) {
             exim(line, idx)
-        } else if has[7] {
+        } else if has(7) {
             qmail(line, idx, &mut deliveries)
         } else {
             None

@@ -185,10 +185,17 @@ impl Locator<'_> {
     /// The input line (1-based) showing `text` of segment `seg` (decoded line `idx`).
     fn find(&self, seg: usize, idx: usize, text: &str) -> Evidence {
         let trimmed = text.trim();
-        let cut = trimmed
-            .char_indices()
-            .nth(48)
-            .map_or(trimmed.len(), |(i, _)| i);
+        // The first 48 characters (48 bytes, when those are ASCII).
+        let cut = if trimmed.len() <= 48 {
+            trimmed.len()
+        } else if trimmed.as_bytes()[..48].is_ascii() {
+            48
+        } else {
+            trimmed
+                .char_indices()
+                .nth(48)
+                .map_or(trimmed.len(), |(i, _)| i)
+        };
         let needle = &trimmed[..cut];
         let s = &self.segs[seg];
         let (lo, hi) = if s.start_line == 0 {
@@ -772,8 +779,11 @@ fn diagnose_message(
 
     let from_daemon = bounce_sender(&from);
     let subject_bounce = ex.subject.as_deref().is_some_and(bounce_subject);
-    let body_bounce = bounce_body(&human_lower);
-    let bounce_marked = from_daemon || subject_bounce || body_bounce;
+    // The wordings are looked for in the whole text, so only when asked:
+    // most bounces are settled by their DSN fields before that.
+    let body_bounce = std::cell::OnceCell::new();
+    let body_bounce = || *body_bounce.get_or_init(|| bounce_body(&human_lower));
+    let bounce_marked = || from_daemon || subject_bounce || body_bounce();
 
     // A mailing-list manager's error notice (fml marks its mail with
     // X-MLServer): the list refused or dropped the post. The notice names the
@@ -799,7 +809,7 @@ fn diagnose_message(
 
     if drafts.is_empty() {
         for (d, has_code) in text_rcpts {
-            if has_code || bounce_marked {
+            if has_code || bounce_marked() {
                 drafts.push(d);
             }
             if drafts.len() >= MAX_RECIPIENTS {
@@ -846,7 +856,7 @@ fn diagnose_message(
     let mut inner_seen: Vec<MessageDiagnosis> = Vec::new();
     if drafts.is_empty()
         && (from_daemon || subject_bounce)
-        && (body_bounce || ex.header("x-failed-recipients").is_some())
+        && (body_bounce() || ex.header("x-failed-recipients").is_some())
     {
         // A notice wrapped around the bounce it relays (a gateway forwarding
         // the DSN it received): the attached bounce says more than the wrapper.
@@ -1094,7 +1104,7 @@ fn draft_from_lines(
     let lower = diagnostic.to_ascii_lowercase();
     Draft {
         addr: r.addr.clone(),
-        remote_mta: formats::remote_mta(&diagnostic),
+        remote_mta: formats::remote_mta(&diagnostic, &lower),
         stage: stage.or_else(|| classify::find_stage(&lower)),
         diagnostic,
         evidence,
@@ -1128,8 +1138,7 @@ fn fill_sender(prefill: &mut Prefill, ex: &parse::Extracted, human: Option<&Huma
         // Headers of the original quoted after a marker in a plain-text bounce.
         let h = human?;
         h.lines[h.original?..].iter().take(200).find_map(|l| {
-            let low = l.to_ascii_lowercase();
-            (low.starts_with("return-path:") || low.starts_with("from:"))
+            (text::starts_with_ci(l, "return-path:") || text::starts_with_ci(l, "from:"))
                 .then(|| first_address(&l[l.find(':').unwrap_or(0) + 1..]))
                 .flatten()
         })
@@ -1231,36 +1240,34 @@ fn collect_ips(text: &str, ips: &mut Vec<IpAddr>) {
 }
 
 fn finish(
-    d: Draft,
+    mut d: Draft,
     kb: &KnowledgeBase,
     prefill: &mut Prefill,
     reporters: &str,
 ) -> RecipientDiagnosis {
-    let diag = d.diagnostic.clone();
+    let diag = std::mem::take(&mut d.diagnostic);
     // Some generators put their own summary before the remote server's reply
     // ("5.1.0 - Unknown address error 550-'5.2.2 ... Mailbox Full'"): the
     // quoted reply is the evidence, and its codes are the remote server's.
     let quoted = quoted_remote_reply(&diag);
     let evidence_text = quoted.as_ref().map_or(diag.as_str(), |q| q.1.as_str());
-    let lower = formats::without_boilerplate(&unfold_reply(&evidence_text.to_ascii_lowercase()));
-    let context_lower =
-        formats::without_boilerplate(&unfold_reply(&d.context.to_ascii_lowercase()));
+    let lower = formats::without_boilerplate(unfold_reply(&evidence_text.to_ascii_lowercase()));
+    let context_lower = formats::without_boilerplate(unfold_reply(&d.context.to_ascii_lowercase()));
     let mut reply = quoted
         .as_ref()
         .map(|q| q.0)
         .or_else(|| classify::find_reply(&diag))
         .or_else(|| classify::find_reply(&d.context));
-    let quoted_status = quoted.as_ref().and_then(|q| classify::find_enhanced(&q.1));
-    let text_status = quoted_status
+    let reply_status = quoted
+        .as_ref()
+        .and_then(|q| classify::find_enhanced(&q.1))
+        .or_else(|| classify::find_enhanced(&diag));
+    let text_status = reply_status
         .clone()
-        .or_else(|| classify::find_enhanced(&diag))
         .or_else(|| classify::find_enhanced(&d.context));
     let mut status = d.status.clone();
     // The remote server's own code in its reply outranks the Status field
     // (the reporting MTA's summary of it) when both are of the same class.
-    let reply_status = quoted_status
-        .clone()
-        .or_else(|| classify::find_enhanced(&diag));
     if let (Some(s), Some(t)) = (&status, &reply_status) {
         if t != s && !t.ends_with(".0.0") && s[..1] == t[..1] {
             status = Some(t.clone());
@@ -1395,6 +1402,10 @@ fn quoted_remote_reply(diag: &str) -> Option<(u16, String)> {
         &RE,
         r"^[245]\.\d{1,3}\.\d{1,3} - [^']*?\b([245]\d\d)[ \-]'([^']*)'?",
     );
+    // The summary opens with its own status code.
+    if !matches!(diag.as_bytes(), [b'2' | b'4' | b'5', b'.', ..]) {
+        return None;
+    }
     let c = re.caps(diag)?;
     Some((c[1].parse().ok()?, c[2].trim().to_string()))
 }
@@ -1447,7 +1458,7 @@ fn generic_text(human: &[HumanPart<'_>], loc: &Locator<'_>) -> Option<Draft> {
     let lower = text.to_ascii_lowercase();
     Some(Draft {
         evidence: picked.iter().map(|&i| h.evidence(loc, i)).collect(),
-        remote_mta: formats::remote_mta(&text),
+        remote_mta: formats::remote_mta(&text, &lower),
         stage: classify::find_stage(&lower),
         diagnostic: if vague { String::new() } else { text },
         ..Draft::default()
@@ -1462,8 +1473,7 @@ fn original_recipient(ex: &parse::Extracted, human: Option<&HumanPart<'_>>) -> O
     }
     let h = human?;
     h.lines[h.original?..].iter().take(200).find_map(|l| {
-        let low = l.trim_start().to_ascii_lowercase();
-        low.starts_with("to:")
+        text::starts_with_ci(l.trim_start(), "to:")
             .then(|| first_address(&l.trim_start()[3..]))
             .flatten()
     })

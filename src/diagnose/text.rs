@@ -38,8 +38,6 @@ pub(crate) fn has(hay: &str, needle: &str) -> bool {
 /// matters when the text is a whole bounce.
 pub(crate) struct Phrases {
     words: &'static [&'static str],
-    /// ASCII letters match either case.
-    any_case: bool,
     /// Searched with a DFA whatever its size (for long texts).
     dfa: bool,
     automaton: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
@@ -48,10 +46,9 @@ pub(crate) struct Phrases {
 }
 
 impl Phrases {
-    const fn build(words: &'static [&'static str], any_case: bool, dfa: bool) -> Phrases {
+    const fn build(words: &'static [&'static str], dfa: bool) -> Phrases {
         Phrases {
             words,
-            any_case,
             dfa,
             automaton: std::sync::OnceLock::new(),
             finders: std::sync::OnceLock::new(),
@@ -60,25 +57,20 @@ impl Phrases {
 
     /// The list; the automaton is built on first use.
     pub(crate) const fn new(words: &'static [&'static str]) -> Phrases {
-        Phrases::build(words, false, false)
+        Phrases::build(words, false)
     }
 
     /// The list, searched with a DFA: for a list run over whole messages,
     /// where the DFA's speed is worth its memory.
     pub(crate) const fn with_dfa(words: &'static [&'static str]) -> Phrases {
-        Phrases::build(words, false, true)
-    }
-
-    /// The list, ASCII letters matching either case.
-    pub(crate) const fn any_case(words: &'static [&'static str]) -> Phrases {
-        Phrases::build(words, true, false)
+        Phrases::build(words, true)
     }
 
     /// True when any of the phrases occurs in `hay`.
     pub(crate) fn any_in(&self, hay: &str) -> bool {
         // A few exact phrases: one vectorised search each beats the
         // automaton, which steps byte by byte through short texts.
-        if !self.any_case && self.words.len() <= 4 {
+        if self.words.len() <= 4 {
             let finders = self.finders.get_or_init(|| {
                 self.words
                     .iter()
@@ -89,7 +81,6 @@ impl Phrases {
         }
         let ac = self.automaton.get_or_init(|| {
             aho_corasick::AhoCorasick::builder()
-                .ascii_case_insensitive(self.any_case)
                 // A DFA is fastest, but for lists of some length it costs a
                 // few hundred KiB each and resident memory has a budget.
                 .kind(Some(
@@ -105,11 +96,10 @@ impl Phrases {
         match ac {
             Some(ac) => ac.is_match(hay),
             // Only if building failed: one search per phrase.
-            None => self.words.iter().any(|w| {
-                hay.as_bytes().windows(w.len()).any(|b| {
-                    b == w.as_bytes() || (self.any_case && b.eq_ignore_ascii_case(w.as_bytes()))
-                })
-            }),
+            None => self
+                .words
+                .iter()
+                .any(|w| hay.as_bytes().windows(w.len()).any(|b| b == w.as_bytes())),
         }
     }
 }
@@ -175,6 +165,15 @@ fn unicode_space(s: &str, at: usize) -> usize {
         .map_or(0, char::len_utf8)
 }
 
+/// True when `s` starts with `prefix` in ASCII letters of either case
+/// (`prefix` lower-case): `s.to_ascii_lowercase().starts_with(prefix)`
+/// without the copy.
+pub(crate) fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
 /// `text` split at every `\n`, as `text.split('\n')` gives it (a final
 /// `\n` leaves an empty last piece).
 pub(crate) fn split_nl(text: &str) -> Vec<&str> {
@@ -232,8 +231,6 @@ mod tests {
         assert!(P.any_in("a bounce"));
         assert!(!P.any_in("delivered fine"));
         assert!(!P.any_in(""));
-        static Q: Phrases = Phrases::any_case(&["while ta"]);
-        assert!(Q.any_in("WHILE TAlking"));
         assert!(!P.any_in("A BOUNCE"));
     }
 
