@@ -2,13 +2,24 @@
 
 /// One field of a delivery-status body.
 #[derive(Debug, Clone)]
-pub(crate) struct Field {
-    /// Lower-case field name.
-    pub name: String,
-    /// Unfolded value.
-    pub value: String,
+pub(crate) struct Field<'a> {
+    /// Field name as written (ASCII, shorter than 40 bytes).
+    pub name: &'a str,
+    /// Unfolded value (a copy only when folded).
+    pub value: std::borrow::Cow<'a, str>,
     /// 0-based index of the field's first line within the text.
     pub line: usize,
+}
+
+impl Field<'_> {
+    /// The name in lower case, written into `buf`: fields are many and
+    /// their names short, so no string is allocated per field.
+    fn lower_name<'b>(&self, buf: &'b mut [u8; 40]) -> &'b str {
+        let n = &mut buf[..self.name.len()];
+        n.copy_from_slice(self.name.as_bytes());
+        n.make_ascii_lowercase();
+        std::str::from_utf8(n).unwrap_or_default()
+    }
 }
 
 /// A recipient block of a DSN.
@@ -49,7 +60,7 @@ pub(crate) struct DsnMessage {
 
 /// Split text into fields (unfolding continuation lines), keeping blank lines
 /// as block separators (`None`).
-fn fields(text: &str) -> Vec<Option<Field>> {
+fn fields(text: &str) -> Vec<Option<Field<'_>>> {
     let mut out: Vec<Option<Field>> = Vec::new();
     for (i, line) in super::text::lines(text).enumerate() {
         if line.trim().is_empty() {
@@ -58,8 +69,9 @@ fn fields(text: &str) -> Vec<Option<Field>> {
         }
         if line.starts_with([' ', '\t']) {
             if let Some(Some(f)) = out.last_mut() {
-                f.value.push(' ');
-                f.value.push_str(line.trim());
+                let v = f.value.to_mut();
+                v.push(' ');
+                v.push_str(line.trim());
             }
             continue;
         }
@@ -72,8 +84,8 @@ fn fields(text: &str) -> Vec<Option<Field>> {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             {
                 out.push(Some(Field {
-                    name: name.to_ascii_lowercase(),
-                    value: value.trim().to_string(),
+                    name,
+                    value: value.trim().into(),
                     line: i,
                 }));
                 continue;
@@ -145,21 +157,20 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
             }
             continue;
         };
-        if matches!(
-            f.name.as_str(),
-            "action" | "status" | "remote-mta" | "diagnostic-code"
-        ) {
+        let mut buf = [0u8; 40];
+        let name = f.lower_name(&mut buf);
+        if matches!(name, "action" | "status" | "remote-mta" | "diagnostic-code") {
             if let Some(r) = cur.as_mut() {
                 if r.final_recipient.is_some() || r.original_recipient.is_some() {
                     r.after_address += 1;
                 }
             }
         }
-        match f.name.as_str() {
+        match name {
             "reporting-mta" => msg.reporting_mta = Some(typed(&f.value).1),
             "x-postfix-sender" => msg.postfix_sender = clean_address(&typed(&f.value).1),
             "final-recipient" | "original-recipient" => {
-                let is_final = f.name == "final-recipient";
+                let is_final = name == "final-recipient";
                 let r = cur.get_or_insert_with(DsnRecipient::default);
                 // Original-Recipient may come before or after Final-Recipient in
                 // one block; a repeated field or one after the status starts a new block.

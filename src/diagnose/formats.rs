@@ -467,7 +467,7 @@ pub(crate) fn transcript(
     });
     let reply = re(
         &REPLY,
-        r"(?i)^\s*(?:<<<|received\s*>>>|s:|<--|<-|server:|out:|[^\x00-\x7f]{1,8}\s*<<<)?\s*([245][0-5]\d)([ \-]|$)(.*)$",
+        r"(?i)^\s*(?:<<<|received\s*>>>|s:|<--|<-|server:|out:|[^\x00-\x7f]{1,8}\s*<<<)?\s*([245][0-5]\d)([ \-]|$)",
     );
     let inner = re_with(&INNER, || format!(r"<({ADDR})>"));
     let mut out: Vec<(TextRcpt, Option<Stage>)> = Vec::new();
@@ -580,8 +580,11 @@ pub(crate) fn transcript(
                     }
                 }
             } else if code >= 400 {
+                // The reply text after the code (the regex stops at the code:
+                // capturing the rest of the line as well cost more than the match).
+                let text = &l[c.get(2).map_or(l.len(), |m| m.end())..];
                 let mentioned = inner
-                    .caps(&c[3])
+                    .caps(text)
                     .map(|m| m[1].to_ascii_lowercase())
                     .filter(|a| !is_system_address(a));
                 let targets: Vec<Option<String>> = match (stage, &last_rcpt, mentioned) {
