@@ -23,6 +23,56 @@ const ADDR: &str =
 /// Lines that begin the copy of the original message: nothing after them is
 /// about the failure (facts §7.5 markers of each MTA).
 fn is_original_marker(line: &str) -> bool {
+    // Asked of every line. After the leading marks, every alternative below
+    // starts with one of these pairs of ASCII letters (or "a "), in either
+    // case; `(?i)` matches no non-ASCII character to any of these bytes.
+    let b = line.as_bytes();
+    let start = b
+        .iter()
+        .position(|c| {
+            !matches!(
+                c,
+                b'\t'
+                    | b'\n'
+                    | 0x0B
+                    | 0x0C
+                    | b'\r'
+                    | b' '
+                    | b'-'
+                    | b'='
+                    | b'*'
+                    | b'#'
+                    | b'_'
+                    | b'>'
+            )
+        })
+        .unwrap_or(b.len());
+    match b.get(start..start + 2) {
+        None => return false,
+        Some(&[x, y]) if x.is_ascii() && y.is_ascii() => {
+            let pair = [x.to_ascii_lowercase(), y.to_ascii_lowercase()];
+            if !matches!(
+                &pair,
+                b"th"
+                    | b"be"
+                    | b"or"
+                    | b"un"
+                    | b"me"
+                    | b"re"
+                    | b"he"
+                    | b"co"
+                    | b"te"
+                    | b"yo"
+                    | b"in"
+                    | b"a "
+                    | b"fo"
+                    | b"bo"
+            ) {
+                return false;
+            }
+        }
+        _ => {}
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &R,

@@ -255,6 +255,42 @@ const MARKS: [&str; 8] = [
     "delivery ",
 ];
 
+/// Bits for the bytes the marker words are made of ([`MARK_BYTES`]).
+const SPACE: u8 = 1;
+const COLON: u8 = 2;
+const EQUALS: u8 = 4;
+const STAR: u8 = 8;
+const J: u8 = 16;
+const V: u8 = 32;
+
+/// The bit of each byte that some marker word needs.
+const MARK_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = SPACE;
+    t[b':' as usize] = COLON;
+    t[b'=' as usize] = EQUALS;
+    t[b'*' as usize] = STAR;
+    t[b'j' as usize] = J;
+    t[b'v' as usize] = V;
+    t
+};
+
+/// The bytes each of [`MARKS`] has in it: a line without them cannot hold it.
+const MARK_NEEDS: [u8; MARKS.len()] = {
+    let mut needs = [0u8; MARKS.len()];
+    let mut k = 0;
+    while k < MARKS.len() {
+        let w = MARKS[k].as_bytes();
+        let mut i = 0;
+        while i < w.len() {
+            needs[k] |= MARK_BYTES[w[i] as usize];
+            i += 1;
+        }
+        k += 1;
+    }
+    needs
+};
+
 /// A prepared vectorised searcher per word: on lines of a few dozen bytes
 /// eight of them cost less than one automaton stepping through each byte.
 fn marks() -> &'static [memchr::memmem::Finder<'static>] {
@@ -277,21 +313,23 @@ pub(crate) fn scan<T: AsRef<str>>(lines: &[T]) -> Vec<LogRcpt> {
         let line = line.as_ref();
         // Log lines are single lines of bounded length; anything longer is
         // not a log line worth reading as one.
-        if line.len() > 4000 || !line.contains(' ') {
+        if line.len() > 4000 {
             continue;
         }
-        // The words that mark each log format, looked for only as far as the
-        // choice of format needs them; each of the first six has a `:`, `=`
-        // or `*` in it, which most prose lacks.
+        // One pass notes which of the bytes the marker words need the line
+        // has: most prose lacks them, and its words are not looked for.
         let b = line.as_bytes();
+        let bytes = b.iter().fold(0u8, |f, &c| f | MARK_BYTES[usize::from(c)]);
+        if bytes & SPACE == 0 {
+            continue;
+        }
         let m = marks();
-        let has = |k: usize| m[k].find(b).is_some();
-        let eq = memchr::memchr(b'=', b).is_some();
-        let hit = if memchr::memchr(b':', b).is_some() && has(0) {
+        let has = |k: usize| bytes & MARK_NEEDS[k] == MARK_NEEDS[k] && m[k].find(b).is_some();
+        let hit = if has(0) {
             postfix_reject(line, idx)
-        } else if eq && has(1) && (has(2) || has(3)) {
+        } else if has(1) && (has(2) || has(3)) {
             keyed(line, idx)
-        } else if (memchr::memchr(b'*', b).is_some() && has(4)) || (eq && has(5)) || has(6) {
+        } else if has(4) || has(5) || has(6) {
             exim(line, idx)
         } else if has(7) {
             qmail(line, idx, &mut deliveries)
