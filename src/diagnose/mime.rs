@@ -147,6 +147,9 @@ fn mime_fields<'a>(msg: &'a [u8], block: &Fields) -> Option<Mime<'a>> {
     let mut encoding = None;
     for &(start, colon, end) in &block.fields {
         let name = &msg[start..colon];
+        if !matches!(name[0], b'c' | b'C') {
+            continue;
+        }
         if name.eq_ignore_ascii_case(b"content-type") {
             ctype = Some(colon + 1..end);
         } else if name.eq_ignore_ascii_case(b"content-transfer-encoding") {
@@ -486,9 +489,18 @@ fn header_list<'a>(msg: &'a [u8], block: &Fields) -> Option<Vec<(Cow<'a, str>, &
     let mut out = Vec::with_capacity(block.fields.len());
     for &(start, colon, end) in &block.fields {
         let name = text(start..colon)?;
-        let name = match mail_parser::HeaderName::parse(name)? {
-            mail_parser::HeaderName::Other(n) => n,
-            known => Cow::Borrowed(known.as_static_str()),
+        // No field mail-parser knows by name starts with `X-` (only
+        // `X400-`): those keep their name as written, without a lookup.
+        let custom = name.len() > 2 && name.as_bytes()[..2].eq_ignore_ascii_case(b"x-");
+        let known = if custom {
+            None
+        } else {
+            mail_parser::HeaderName::parse(name)
+        };
+        let name = match known {
+            None => Cow::Borrowed(name),
+            Some(mail_parser::HeaderName::Other(n)) => n,
+            Some(known) => Cow::Borrowed(known.as_static_str()),
         };
         if let Some(value) = text(colon + 1..end) {
             out.push((name, value));

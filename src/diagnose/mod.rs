@@ -16,6 +16,8 @@ use rx::Caps;
 use text::Phrases;
 
 pub use outcome::Outcome;
+#[cfg(fuzzing)]
+pub use parse::fuzz_readings_agree;
 pub use parse::sanitize;
 
 use crate::knowledge::{Actor, KnowledgeBase, Reason};

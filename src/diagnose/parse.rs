@@ -356,6 +356,18 @@ pub(super) struct Fields {
     pub body_start: usize,
 }
 
+/// Bytes of a plainly formed field name: letters, digits, `-` and `_`.
+static NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+        b += 1;
+    }
+    t
+};
+
 /// The plainly formed header block starting at `from`, or None.
 pub(super) fn fields_at(msg: &[u8], from: usize) -> Option<Fields> {
     let mut fields = Vec::with_capacity(16);
@@ -371,9 +383,7 @@ pub(super) fn fields_at(msg: &[u8], from: usize) -> Option<Fields> {
             None => return None,
             Some(_) => {}
         }
-        let name_len = msg[pos..]
-            .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))?;
+        let name_len = msg[pos..].iter().position(|&b| !NAME_BYTE[b as usize])?;
         let colon = pos + name_len;
         if name_len == 0 || msg[colon] != b':' {
             return None;
@@ -843,6 +853,40 @@ pub(crate) fn unquote(lines: &mut [&str]) {
     }
 }
 
+/// Both ways of reading a message (ours where it can, mail-parser
+/// throughout) must give the same extract; panics where they do not.
+/// Answers whether our MIME reader took the message.
+#[cfg(any(test, fuzzing))]
+fn readings_agree(m: &[u8], what: &str) -> bool {
+    let a = extract_from(m, 3, true);
+    let b = extract_from(m, 3, false);
+    assert_eq!(
+        format!("{:?}", a.segments),
+        format!("{:?}", b.segments),
+        "segments of {what}"
+    );
+    assert_eq!(a.attached, b.attached, "attached of {what}");
+    assert_eq!(a.subject, b.subject, "subject of {what}");
+    assert_eq!(a.report_type, b.report_type, "report type of {what}");
+    for n in ["from", "to", "date", "content-type", "x-failed-recipients"] {
+        assert_eq!(a.header(n), b.header(n), "{n} in {what}");
+    }
+    starts_with_headers(m) && fields_at(m, 0).is_some_and(|t| mime::read(m, &t).is_some())
+}
+
+/// For the fuzzing build: [`readings_agree`] on every message of any input
+/// that `diagnose` would read.
+#[cfg(fuzzing)]
+pub fn fuzz_readings_agree(input: &[u8]) {
+    if input.len() > super::MAX_INPUT || looks_binary(input) {
+        return;
+    }
+    let norm = normalise(input);
+    for (_, m) in split_mbox(&norm) {
+        readings_agree(m, "fuzz input");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1056,24 +1100,8 @@ mod tests {
         );
     }
 
-    /// Both ways of reading a message (ours where it can, mail-parser
-    /// throughout) must give the same extract. Answers whether our MIME
-    /// reader took the message.
     fn same_both_ways(m: &[u8], what: &str) -> bool {
-        let a = extract_from(m, 3, true);
-        let b = extract_from(m, 3, false);
-        assert_eq!(
-            format!("{:?}", a.segments),
-            format!("{:?}", b.segments),
-            "segments of {what}"
-        );
-        assert_eq!(a.attached, b.attached, "attached of {what}");
-        assert_eq!(a.subject, b.subject, "subject of {what}");
-        assert_eq!(a.report_type, b.report_type, "report type of {what}");
-        for n in ["from", "to", "date", "content-type", "x-failed-recipients"] {
-            assert_eq!(a.header(n), b.header(n), "{n} in {what}");
-        }
-        starts_with_headers(m) && fields_at(m, 0).is_some_and(|t| mime::read(m, &t).is_some())
+        readings_agree(m, what)
     }
 
     /// Every message in a directory tree, normalised as `diagnose` does.
@@ -1180,7 +1208,7 @@ mod tests {
         let messages = [
             // Nested multipart, an image, an attached message with its own
             // multipart body, a delivery-status in quoted-printable.
-            "Content-Type: multipart/report; report-type=Delivery-Status;\n boundary=\"outer\"\n\npreamble\n--outer\nContent-Type: multipart/alternative; boundary=inner\n\n--inner\nContent-Type: text/plain\n\nplain\n--inner\nContent-Type: text/html; charset=us-ascii\n\n<p>html</p>\n--inner--\n\n--outer\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n--outer\nContent-Type: message/delivery-status\nContent-Transfer-Encoding: quoted-printable\n\nStatus: 5.1.1=\n\n--outer\nContent-Type: message/rfc822\n\nFrom: b@example.org\nMessage-Id: <1@x>\nX-Custom: v\nContent-Type: multipart/alternative; boundary=\"orig\"\n\n--orig\nContent-Type: text/plain\n\nhello\n--orig--\n\n--outer--\nepilogue\n",
+            "Content-Type: multipart/report; report-type=Delivery-Status;\n boundary=\"outer\"\n\npreamble\n--outer\nContent-Type: multipart/alternative; boundary=inner\n\n--inner\nContent-Type: text/plain\n\nplain\n--inner\nContent-Type: text/html; charset=us-ascii\n\n<p>html</p>\n--inner--\n\n--outer\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n--outer\nContent-Type: message/delivery-status\nContent-Transfer-Encoding: quoted-printable\n\nStatus: 5.1.1=\n\n--outer\nContent-Type: message/rfc822\n\nFrom: b@example.org\nMessage-Id: <1@x>\nX-Custom: v\nx400-received: r\nContent-Type: multipart/alternative; boundary=\"orig\"\n\n--orig\nContent-Type: text/plain\n\nhello\n--orig--\n\n--outer--\nepilogue\n",
             // Attached message with a single-part body, last part.
             "Content-Type: multipart/mixed; boundary=X\n\n--X\n\nno headers here\n--X\nContent-Type: message/rfc822\n\nFrom: b@example.org\nSubject: hi\n\nbody\n--X--\n",
             // Boundary inside a line, missing close, prefix boundaries: left to the parser.
