@@ -130,6 +130,16 @@ const MAX_RECIPIENTS: usize = 1000;
 /// Maximum length of a diagnostic or evidence text in the output.
 const MAX_TEXT: usize = 1000;
 
+// Single words looked for in whole texts, with prepared searchers.
+/// A feedback report's field (with [`USER_AGENT`]).
+static FEEDBACK_TYPE: Phrases = Phrases::new(&["feedback-type:"]);
+/// A feedback report's field (with [`FEEDBACK_TYPE`]).
+static USER_AGENT: Phrases = Phrases::new(&["user-agent:"]);
+/// The field of an Amazon SES notification.
+static SES_TYPE: Phrases = Phrases::new(&["notificationType"]);
+/// The field of an Amazon SES event.
+static SES_EVENT: Phrases = Phrases::new(&["\"eventType\""]);
+
 /// Diagnose raw input. An mbox yields one `MessageDiagnosis` per message.
 pub fn diagnose(input: &[u8], kb: &KnowledgeBase) -> Result<Vec<MessageDiagnosis>, InputError> {
     if input.len() > MAX_INPUT {
@@ -146,7 +156,7 @@ pub fn diagnose(input: &[u8], kb: &KnowledgeBase) -> Result<Vec<MessageDiagnosis
     }
     let norm = parse::normalise(input);
     let text = parse::lossy(&norm);
-    let raw_lines: Vec<&str> = text::split_nl(&text);
+    let raw_lines = RawLines::new(&text);
     let mut out = Vec::new();
     for (first_line, msg) in parse::split_mbox(&norm) {
         out.push(diagnose_message(msg, first_line, &raw_lines, kb, 0));
@@ -177,9 +187,56 @@ impl HumanPart<'_> {
     }
 }
 
+/// The lines of the input (split at every `\n`, as `str::split('\n')`
+/// gives them), found as far as they are asked for: evidence lies in the
+/// first parts of a message, and the copy of the original after them is
+/// often most of the input.
+struct RawLines<'a> {
+    text: &'a str,
+    /// Where the lines found so far start and end, and where the next one
+    /// starts (`None` once the last line is found).
+    found: std::cell::RefCell<(Vec<(usize, usize)>, Option<usize>)>,
+}
+
+impl<'a> RawLines<'a> {
+    fn new(text: &'a str) -> RawLines<'a> {
+        RawLines {
+            text,
+            found: std::cell::RefCell::new((Vec::with_capacity(64), Some(0))),
+        }
+    }
+
+    /// Line `n` (1-based), if the input has that many.
+    fn get(&self, n: usize) -> Option<&'a str> {
+        let i = n.checked_sub(1)?;
+        let mut found = self.found.borrow_mut();
+        let (lines, next) = &mut *found;
+        while lines.len() <= i {
+            let start = (*next)?;
+            match memchr::memchr(b'\n', &self.text.as_bytes()[start..]) {
+                Some(p) => {
+                    lines.push((start, start + p));
+                    *next = Some(start + p + 1);
+                }
+                None => {
+                    lines.push((start, self.text.len()));
+                    *next = None;
+                }
+            }
+        }
+        let (a, b) = lines[i];
+        Some(&self.text[a..b])
+    }
+
+    /// Lines `lo..=hi` (1-based) that the input has, with their numbers.
+    fn range(&self, lo: usize, hi: usize) -> impl Iterator<Item = (usize, &'a str)> + '_ {
+        (lo.max(1)..=hi).map_while(|n| Some((n, self.get(n)?)))
+    }
+}
+
 /// Finds input lines for evidence.
 struct Locator<'a> {
-    raw: &'a [&'a str],
+    raw: &'a RawLines<'a>,
     segs: &'a [parse::Segment],
 }
 
@@ -200,25 +257,27 @@ impl Locator<'_> {
         };
         let needle = &trimmed[..cut];
         let s = &self.segs[seg];
+        // A part with no input position may be anywhere in the input.
         let (lo, hi) = if s.start_line == 0 {
-            (1, self.raw.len())
+            (1, usize::MAX)
         } else {
             (s.start_line, s.end_line.max(s.start_line))
         };
         let guess = s.start_line + idx;
         let found = if !needle.is_empty() {
-            let direct = (guess >= 1 && guess <= self.raw.len() && s.start_line > 0)
-                .then_some(guess)
-                .filter(|&g| {
-                    // Usually the line itself, maybe indented: no search needed.
-                    let r = self.raw[g - 1];
-                    r.trim_start().starts_with(needle) || r.contains(needle)
-                });
+            let direct = (s.start_line > 0)
+                .then(|| self.raw.get(guess))
+                .flatten()
+                // Usually the line itself, maybe indented: no search needed.
+                .filter(|r| r.trim_start().starts_with(needle) || r.contains(needle))
+                .map(|_| guess);
             direct.or_else(|| {
                 // One prepared searcher for the lines of the part.
                 let finder = memchr::memmem::Finder::new(needle);
-                (lo..=hi.min(self.raw.len()))
-                    .find(|&n| n >= 1 && finder.find(self.raw[n - 1].as_bytes()).is_some())
+                self.raw
+                    .range(lo, hi)
+                    .find(|(_, r)| finder.find(r.as_bytes()).is_some())
+                    .map(|(n, _)| n)
             })
         } else {
             None
@@ -229,9 +288,11 @@ impl Locator<'_> {
         let same_line = || {
             let span = hi.checked_sub(lo)? + 1;
             let n = text::lines(&s.text).count();
-            (s.start_line > 0 && n.abs_diff(span) <= 1 && guess <= hi.min(self.raw.len()))
-                .then_some(guess)
-                .filter(|&g| !looks_base64(self.raw[g - 1]))
+            (s.start_line > 0 && n.abs_diff(span) <= 1 && guess <= hi)
+                .then(|| self.raw.get(guess))
+                .flatten()
+                .filter(|r| !looks_base64(r))
+                .map(|_| guess)
         };
         // Quoted-printable soft breaks split a decoded line over input lines
         // and only ever join lines, so the input line is at or after `guess`
@@ -246,16 +307,18 @@ impl Locator<'_> {
                 let cut = raw.strip_suffix('=').filter(|r| r.len() >= 12);
                 raw.starts_with(&head) || cut.is_some_and(|r| full.starts_with(r))
             };
-            (guess.max(lo)..=hi.min(self.raw.len()))
+            self.raw
+                .range(guess.max(lo), hi)
                 .take(400)
-                .find(|&n| n >= 1 && starts_here(self.raw[n - 1]))
+                .find(|(_, r)| starts_here(r))
+                .map(|(n, _)| n)
         });
         let found_decoded = found.is_none().then(same_line).flatten();
         let line =
             found
                 .or(found_decoded)
                 .unwrap_or(if s.start_line == 0 { 1 } else { s.start_line });
-        let shown = found.map(|n| self.raw[n - 1]).unwrap_or(text);
+        let shown = found.and_then(|n| self.raw.get(n)).unwrap_or(text);
         Evidence {
             line,
             text: clip(sanitize(shown.trim_end())),
@@ -473,7 +536,7 @@ struct Draft {
 fn diagnose_message(
     msg: &[u8],
     first_line: usize,
-    raw: &[&str],
+    raw: &RawLines<'_>,
     kb: &KnowledgeBase,
     depth: usize,
 ) -> MessageDiagnosis {
@@ -524,7 +587,7 @@ fn diagnose_message(
     let is_feedback = ex.report_type.as_deref() == Some("feedback-report")
         || feedback_seg.is_some()
         || unsubscribe
-        || (text::has(&human_lower, "feedback-type:") && text::has(&human_lower, "user-agent:"));
+        || (FEEDBACK_TYPE.any_in(&human_lower) && USER_AGENT.any_in(&human_lower));
     if is_feedback {
         let mut recips = Vec::new();
         let (seg_i, text) = match feedback_seg {
@@ -547,14 +610,12 @@ fn diagnose_message(
         }
         if recips.is_empty() && unsubscribe {
             // The one asking to be removed is the recipient the list mailed.
+            let from_line = first_line.max(1);
             let ev = raw
-                .iter()
-                .enumerate()
-                .skip(first_line.saturating_sub(1))
-                .take(300)
-                .find(|(_, l)| l.to_ascii_lowercase().starts_with("x-apple-unsubscribe:"))
+                .range(from_line, from_line + 299)
+                .find(|(_, l)| text::starts_with_ci(l, "x-apple-unsubscribe:"))
                 .map(|(n, l)| Evidence {
-                    line: n + 1,
+                    line: n,
                     text: clip(sanitize(l.trim_end())),
                 })
                 .into_iter()
@@ -754,8 +815,8 @@ fn diagnose_message(
     let mut ses_kind = None;
     if drafts.is_empty() {
         for (si, seg) in ex.segments.iter().enumerate() {
-            if seg.kind == parse::SegKind::Human && text::has(&seg.text, "notificationType")
-                || text::has(&seg.text, "\"eventType\"")
+            if seg.kind == parse::SegKind::Human && SES_TYPE.any_in(&seg.text)
+                || SES_EVENT.any_in(&seg.text)
             {
                 if let Some((kind, found)) = ses_json(&seg.text, si, &loc) {
                     ses_kind = Some(kind);
@@ -1153,13 +1214,23 @@ fn fill_sender(prefill: &mut Prefill, ex: &parse::Extracted, human: Option<&Huma
 }
 
 fn mail_host_from_text(lower: &str) -> Option<String> {
-    for marker in [
+    const MARKERS: [&str; 4] = [
         "this is the mail system at host ",
         "this is the qmail-send program at ",
         "this is the mail delivery agent at ",
         "this is the dragonfly mail agent v",
-    ] {
-        if let Some(p) = lower.find(marker) {
+    ];
+    // The whole text is searched: prepared vectorised searchers.
+    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        MARKERS
+            .iter()
+            .map(|m| memchr::memmem::Finder::new(m.as_bytes()))
+            .collect()
+    });
+    for (marker, finder) in MARKERS.iter().zip(finders) {
+        if let Some(p) = finder.find(lower.as_bytes()) {
             let rest = &lower[p + marker.len()..];
             let rest = rest.split_once(" at ").map(|x| x.1).unwrap_or(rest);
             let host: String = rest
@@ -1591,6 +1662,26 @@ fn unfold_reply(text: &str) -> String {
     };
     let (head, tail) = text.split_at(first);
     format!("{head}{}", re.replace_all(tail, " "))
+}
+
+#[cfg(test)]
+mod raw_lines_tests {
+    use super::RawLines;
+
+    #[test]
+    fn lines_are_those_of_a_split_at_newlines() {
+        for t in ["", "a", "a\n", "a\nb", "\n\n", "a\r\n\nb\n", "é\nü"] {
+            let raw = RawLines::new(t);
+            let split: Vec<&str> = t.split('\n').collect();
+            // Asked out of order, as evidence lookups do.
+            assert_eq!(raw.get(split.len() + 1), None, "{t:?}");
+            assert_eq!(raw.get(0), None);
+            let got: Vec<&str> = raw.range(1, usize::MAX).map(|(_, l)| l).collect();
+            assert_eq!(got, split, "{t:?}");
+            let numbers: Vec<usize> = raw.range(2, 3).map(|(n, _)| n).collect();
+            assert_eq!(numbers, (2..=split.len().min(3)).collect::<Vec<_>>());
+        }
+    }
 }
 
 #[cfg(test)]

@@ -27,12 +27,6 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// True when `needle` occurs in `hay`: a vectorised search, for haystacks
-/// that may be a whole message.
-pub(crate) fn has(hay: &str, needle: &str) -> bool {
-    memchr::memmem::find(hay.as_bytes(), needle.as_bytes()).is_some()
-}
-
 /// A fixed list of phrases looked for together: one prefiltered
 /// Aho-Corasick search instead of a substring search per phrase, which
 /// matters when the text is a whole bounce.
@@ -174,19 +168,6 @@ pub(crate) fn starts_with_ci(s: &str, prefix: &str) -> bool {
         .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
-/// `text` split at every `\n`, as `text.split('\n')` gives it (a final
-/// `\n` leaves an empty last piece).
-pub(crate) fn split_nl(text: &str) -> Vec<&str> {
-    let mut out = Vec::with_capacity(text.len() / 40 + 1);
-    let mut start = 0;
-    for p in memchr::memchr_iter(b'\n', text.as_bytes()) {
-        out.push(&text[start..p]);
-        start = p + 1;
-    }
-    out.push(&text[start..]);
-    out
-}
-
 /// The text after leading `\s` (ASCII whitespace as the engine's regexes
 /// read it), for cheap checks of what an anchored pattern can start with.
 pub(crate) fn after_space(line: &str) -> &[u8] {
@@ -251,8 +232,6 @@ mod tests {
             let ours: Vec<&str> = lines(t).collect();
             let std: Vec<&str> = t.lines().collect();
             assert_eq!(ours, std, "{t:?}");
-            let split: Vec<&str> = t.split('\n').collect();
-            assert_eq!(split_nl(t), split, "{t:?}");
         }
     }
 
