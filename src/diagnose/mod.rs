@@ -193,38 +193,39 @@ impl HumanPart<'_> {
 /// often most of the input.
 struct RawLines<'a> {
     text: &'a str,
-    /// Where the lines found so far start and end, and where the next one
-    /// starts (`None` once the last line is found).
-    found: std::cell::RefCell<(Vec<(usize, usize)>, Option<usize>)>,
+    /// Where the lines found so far start and end.
+    spans: std::cell::RefCell<Vec<(usize, usize)>>,
+    /// Where the next line starts (`None` once the last line is found).
+    next: std::cell::Cell<Option<usize>>,
 }
 
 impl<'a> RawLines<'a> {
     fn new(text: &'a str) -> RawLines<'a> {
         RawLines {
             text,
-            found: std::cell::RefCell::new((Vec::with_capacity(64), Some(0))),
+            spans: std::cell::RefCell::new(Vec::with_capacity(64)),
+            next: std::cell::Cell::new(Some(0)),
         }
     }
 
     /// Line `n` (1-based), if the input has that many.
     fn get(&self, n: usize) -> Option<&'a str> {
         let i = n.checked_sub(1)?;
-        let mut found = self.found.borrow_mut();
-        let (lines, next) = &mut *found;
-        while lines.len() <= i {
-            let start = (*next)?;
+        let mut spans = self.spans.borrow_mut();
+        while spans.len() <= i {
+            let start = self.next.get()?;
             match memchr::memchr(b'\n', &self.text.as_bytes()[start..]) {
                 Some(p) => {
-                    lines.push((start, start + p));
-                    *next = Some(start + p + 1);
+                    spans.push((start, start + p));
+                    self.next.set(Some(start + p + 1));
                 }
                 None => {
-                    lines.push((start, self.text.len()));
-                    *next = None;
+                    spans.push((start, self.text.len()));
+                    self.next.set(None);
                 }
             }
         }
-        let (a, b) = lines[i];
+        let (a, b) = spans[i];
         Some(&self.text[a..b])
     }
 
