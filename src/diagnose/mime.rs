@@ -449,16 +449,20 @@ fn attached(
     let mime = mime_fields(msg, &block)?;
     let body = block.body_start;
     let found = match &mime.ctype {
-        Some(ct) if ct.is("multipart") => match multipart(msg, body, ct, depth + 1, None)? {
-            End::Closed(end) => match next_delimiter(msg, end, boundary)? {
-                Found::At(next) => Found::At(next),
-                // mail-parser ends the attached message at its own closing
-                // boundary then; not followed here.
-                Found::Missing => return None,
-            },
-            End::Truncated => Found::Missing,
-        },
+        Some(ct) if ct.is("multipart") && boundary_occurs(msg, body, ct) => {
+            match multipart(msg, body, ct, depth + 1, None)? {
+                End::Closed(end) => match next_delimiter(msg, end, boundary)? {
+                    Found::At(next) => Found::At(next),
+                    // mail-parser ends the attached message at its own closing
+                    // boundary then; not followed here.
+                    Found::Missing => return None,
+                },
+                End::Truncated => Found::Missing,
+            }
+        }
         Some(ct) if ct.is("message") => return None,
+        // A multipart whose boundary never occurs is read as text (as a
+        // cut-short original often is).
         _ => next_delimiter(msg, body, boundary)?,
     };
     // The attached message must have a body for the range below to be the
@@ -469,6 +473,17 @@ fn attached(
         _ => return None,
     };
     Some((found, block, raw))
+}
+
+/// Whether the boundary of multipart `ct` occurs at all after `from`;
+/// mail-parser reads a multipart as text when it does not.
+fn boundary_occurs(msg: &[u8], from: usize, ct: &ContentType<'_>) -> bool {
+    ct.param("boundary").is_some_and(|b| {
+        !matches!(
+            next_delimiter(msg, from, b.as_bytes()),
+            Some(Found::Missing)
+        )
+    })
 }
 
 /// Header fields of a block as mail-parser lists them: the name in its

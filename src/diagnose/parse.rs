@@ -1233,6 +1233,9 @@ mod tests {
             "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: multipart/alternative; boundary=Y\n\n--Y\n\ninner cut\n",
             "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: multipart/alternative; boundary=Y\n\n--Y\n\ninner closed\n--Y--\n",
             "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: message/rfc822\n\nFrom: b@example.org\nSubject: header block cut",
+            // An attached multipart whose boundary never comes: read as text.
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\n\nfirst\n--X\nContent-Type: message/rfc822\n\nFrom: b@example.org\nContent-Type: multipart/alternative; boundary=Y\n\nno parts\n--X--\n",
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\n\nfirst\n--X\nContent-Type: message/rfc822\n\nFrom: b@example.org\nContent-Type: multipart/alternative\n\nno boundary\n--X--\n",
         ];
         for body in messages {
             let m = format!("{head}{body}");
