@@ -122,8 +122,21 @@ fn is_header_like(line: &str) -> bool {
     .is_match(line.trim_start())
 }
 
+/// True when the line ends in an ASCII letter or digit or one of `extra`.
+/// The address anchors below are only tried on lines that end the way
+/// their patterns must, which rules out most sentences cheaply.
+fn ends_in(t: &str, extra: &[u8]) -> bool {
+    t.as_bytes()
+        .last()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+}
+
 /// An address on a line of its own (Exim, qmail, Exchange, Sendmail lists).
 fn anchor_alone(t: &str) -> Option<String> {
+    // The address (or a comment after it) ends the line, maybe with a colon.
+    if !ends_in(t, b">\")):") {
+        return None;
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re_with(&R, || {
         format!(
@@ -139,6 +152,15 @@ fn anchor_alone(t: &str) -> Option<String> {
 /// `<addr>: text` (Postfix, Courier), `<addr>... text` (Sendmail),
 /// `addr: text` and `addr ... text`.
 fn anchor_leading(t: &str) -> Option<String> {
+    // The address opens the line: its `@` comes before any white space.
+    let b = t.as_bytes();
+    let space = b
+        .iter()
+        .position(|c| matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'));
+    let leading = memchr::memchr(b'@', b).is_some_and(|at| space.is_none_or(|sp| at < sp));
+    if !leading {
+        return None;
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re_with(&R, || {
         format!(r#"^<?({ADDR})>?(?:\s*\([^)]*\))?(?:\s*(?::|\.\.\.|,)\s*|\s+)[^\s@]"#)
@@ -150,6 +172,14 @@ fn anchor_leading(t: &str) -> Option<String> {
 /// label that itself states a failure, then the address. A label that only
 /// names the address ("target address:") is not evidence of a failure.
 fn anchor_labelled(t: &str) -> Option<String> {
+    // A label of 3 or more bytes without `@` and its colon, then the
+    // address, which ends the line.
+    let b = t.as_bytes();
+    let labelled = memchr::memchr(b':', b)
+        .is_some_and(|c| c >= 3 && memchr::memchr(b'@', b).is_some_and(|at| at > c));
+    if !labelled || !ends_in(t, b">\".") {
+        return None;
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     static FAIL: OnceLock<Regex> = OnceLock::new();
     let r = re_with(&R, || {
@@ -196,8 +226,9 @@ fn introduces_sender(prev: &str) -> bool {
     p.ends_with("sent by") || p.ends_with(" from") || p == "from" || p == "sender"
 }
 
-/// Phrases of known layouts that name the failed recipient inside a sentence.
-fn anchor_phrase(t: &str) -> Option<String> {
+/// Phrases of known layouts that name the failed recipient inside a
+/// sentence; `lower` is the line (or a line it ends) in lower case.
+fn anchor_phrase(t: &str, lower: &str) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re_with(&R, || {
         format!(
@@ -208,6 +239,12 @@ fn anchor_phrase(t: &str) -> Option<String> {
         return Some(c[1].to_ascii_lowercase());
     }
     // The address inside the sentence: "Message delivery to 'a@b' failed."
+    // (No `k` or `s` in the words: the lower-case line has them if the
+    // case-insensitive pattern can match.)
+    static DELIVERY_TO: super::text::Phrases = super::text::Phrases::new(&["delivery to"]);
+    if !DELIVERY_TO.any_in(lower) {
+        return None;
+    }
     static QUOTED: OnceLock<Regex> = OnceLock::new();
     let quoted = re_with(&QUOTED, || {
         format!(r#"(?i)\bdelivery to\s*['"<]({ADDR})['">]\s*(?:has\s+)?failed"#)
@@ -286,7 +323,7 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
             continue;
         }
         let t = unbullet(t);
-        let phrase = anchor_phrase(t);
+        let phrase = anchor_phrase(t, &lower);
         let alone = anchor_alone(t);
         let is_alone = alone.is_some();
         let found = alone
