@@ -1,5 +1,6 @@
 //! Input handling: line endings, binary detection, mbox splitting, MIME
-//! extraction (via mail-parser), quoted forwards, and sanitising text for output.
+//! extraction (our reader in `mime.rs` for plainly formed messages, mail-parser
+//! for the rest), quoted forwards, and sanitising text for output.
 
 use std::ops::Range;
 
