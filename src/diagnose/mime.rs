@@ -576,7 +576,7 @@ fn charset_text(bytes: Cow<'_, [u8]>, charset: Option<&str>) -> String {
     let decoder =
         charset.and_then(|c| mail_parser::decoders::charsets::map::charset_decoder(c.as_bytes()));
     match decoder {
-        Some(_) if bytes.is_ascii() && charset.is_some_and(keeps_ascii) => {
+        Some(_) if bytes.is_ascii() && charset.is_some_and(|c| keeps_ascii(c, &bytes)) => {
             // ASCII is valid UTF-8.
             String::from_utf8(bytes.into_owned()).unwrap_or_default()
         }
@@ -588,6 +588,10 @@ fn charset_text(bytes: Cow<'_, [u8]>, charset: Option<&str>) -> String {
         },
     }
 }
+
+/// Escape, shift-out and shift-in: the bytes that switch ISO-2022 text
+/// out of ASCII.
+pub(super) const ISO_2022_SHIFTS: [u8; 3] = [0x1b, 0x0e, 0x0f];
 
 /// Charsets whose decoders map ASCII text to itself.
 pub(super) const ASCII_CHARSETS: [&str; 12] = [
@@ -605,7 +609,13 @@ pub(super) const ASCII_CHARSETS: [&str; 12] = [
     "iso-8859-2",
 ];
 
-fn keeps_ascii(charset: &str) -> bool {
+/// Whether ASCII `text` in `charset` decodes to itself: in the charsets
+/// above, and in ISO-2022-JP (common in Japanese bounces) when it has none
+/// of the control bytes that switch that charset's character sets.
+fn keeps_ascii(charset: &str, text: &[u8]) -> bool {
+    if charset.eq_ignore_ascii_case("iso-2022-jp") {
+        return !text.iter().any(|b| ISO_2022_SHIFTS.contains(b));
+    }
     ASCII_CHARSETS
         .iter()
         .any(|c| c.eq_ignore_ascii_case(charset))
@@ -712,6 +722,23 @@ fn quoted_printable(msg: &[u8], body: Range<usize>, bounded: Option<bool>) -> Op
                 last = text[run - 1];
                 i += run;
                 continue;
+            }
+            // The two common escapes in one step: `=XX` (a byte) and `=`
+            // at the end of a line (a soft break), as the states below
+            // would take them.
+            if b[i] == b'=' {
+                match (b.get(i + 1), b.get(i + 2)) {
+                    (Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                        out.push(hex(h).unwrap_or(0) << 4 | hex(l).unwrap_or(0));
+                        (ws, last, i) = (0, l, i + 3);
+                        continue;
+                    }
+                    (Some(b'\n'), _) => {
+                        (ws, last, i) = (0, b'\n', i + 2);
+                        continue;
+                    }
+                    _ => {}
+                }
             }
         }
         let c = b[i];

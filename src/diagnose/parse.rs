@@ -1284,6 +1284,12 @@ mod tests {
                 assert_eq!(decode(&ascii).as_bytes(), ascii, "{name}");
             }
         }
+        let plain: Vec<u8> = (ascii.iter())
+            .filter(|b| !mime::ISO_2022_SHIFTS.contains(b))
+            .copied()
+            .collect();
+        let decode = mail_parser::decoders::charsets::map::charset_decoder(b"ISO-2022-JP");
+        assert_eq!(decode.map(|d| d(&plain).into_bytes()), Some(plain));
     }
 
     #[test]
