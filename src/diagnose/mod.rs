@@ -229,6 +229,27 @@ impl<'a> RawLines<'a> {
         Some(&self.text[a..b])
     }
 
+    /// The first of lines `lo..=hi` (1-based) that holds `needle` (which
+    /// has no line break): one search through the text from line `lo` on,
+    /// instead of one per line.
+    fn find_line(
+        &self,
+        lo: usize,
+        hi: usize,
+        needle: &memchr::memmem::Finder<'_>,
+    ) -> Option<usize> {
+        if memchr::memchr(b'\n', needle.needle()).is_some() {
+            return None;
+        }
+        let lo = lo.max(1);
+        self.get(lo)?;
+        let start = self.spans.borrow()[lo - 1].0;
+        let from = &self.text.as_bytes()[start..];
+        let at = needle.find(from)?;
+        let n = lo + memchr::memchr_iter(b'\n', &from[..at]).count();
+        (n <= hi).then_some(n)
+    }
+
     /// Lines `lo..=hi` (1-based) that the input has, with their numbers.
     fn range(&self, lo: usize, hi: usize) -> impl Iterator<Item = (usize, &'a str)> + '_ {
         (lo.max(1)..=hi).map_while(|n| Some((n, self.get(n)?)))
@@ -275,10 +296,7 @@ impl Locator<'_> {
             direct.or_else(|| {
                 // One prepared searcher for the lines of the part.
                 let finder = memchr::memmem::Finder::new(needle);
-                self.raw
-                    .range(lo, hi)
-                    .find(|(_, r)| finder.find(r.as_bytes()).is_some())
-                    .map(|(n, _)| n)
+                self.raw.find_line(lo, hi, &finder)
             })
         } else {
             None
@@ -1671,7 +1689,16 @@ mod raw_lines_tests {
 
     #[test]
     fn lines_are_those_of_a_split_at_newlines() {
-        for t in ["", "a", "a\n", "a\nb", "\n\n", "a\r\n\nb\n", "é\nü"] {
+        for t in [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "\n\n",
+            "a\r\n\nb\n",
+            "é\nü",
+            "ab\nb\nab\nb",
+        ] {
             let raw = RawLines::new(t);
             let split: Vec<&str> = t.split('\n').collect();
             // Asked out of order, as evidence lookups do.
@@ -1679,6 +1706,19 @@ mod raw_lines_tests {
             assert_eq!(raw.get(0), None);
             let got: Vec<&str> = raw.range(1, usize::MAX).map(|(_, l)| l).collect();
             assert_eq!(got, split, "{t:?}");
+            // One search from line `lo` finds what a search per line finds.
+            for needle in split.iter().filter(|l| !l.is_empty()) {
+                let finder = memchr::memmem::Finder::new(needle.as_bytes());
+                for lo in 0..=split.len() + 1 {
+                    for hi in [lo, lo + 1, usize::MAX] {
+                        let per_line = raw
+                            .range(lo, hi)
+                            .find(|(_, l)| l.contains(*needle))
+                            .map(|(n, _)| n);
+                        assert_eq!(raw.find_line(lo, hi, &finder), per_line, "{t:?} {lo} {hi}");
+                    }
+                }
+            }
             let numbers: Vec<usize> = raw.range(2, 3).map(|(n, _)| n).collect();
             assert_eq!(numbers, (2..=split.len().min(3)).collect::<Vec<_>>());
         }
