@@ -1639,13 +1639,8 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let mut bits = 0;
     for c in s.bytes() {
         let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
             b'=' | b' ' | b'\t' | b'\r' | b'\n' => continue,
-            _ => return None,
+            _ => crate::base64_value(c)?,
         };
         buf = (buf << 6) | u32::from(v);
         bits += 6;

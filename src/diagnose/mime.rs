@@ -639,11 +639,6 @@ fn base64(b: &[u8]) -> Option<Vec<u8>> {
     let mut n = 0;
     for &c in b {
         let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
             b' ' | b'\t' | b'\n' => continue,
             b'=' => {
                 match n {
@@ -655,7 +650,7 @@ fn base64(b: &[u8]) -> Option<Vec<u8>> {
                 (acc, n) = (0, 0);
                 continue;
             }
-            _ => return None,
+            _ => crate::base64_value(c)?,
         };
         acc = acc << 6 | u32::from(v);
         n += 1;
