@@ -339,6 +339,9 @@ enum End {
     /// Cut short: a boundary never came, and mail-parser took the rest of
     /// the message as the last part.
     Truncated,
+    /// A multipart inside it closed (at this offset) and no boundary of its
+    /// own came after: mail-parser stops reading there.
+    Stopped(usize),
 }
 
 /// Read the multipart whose body starts at `body_start`; parts go to `sink`
@@ -369,8 +372,12 @@ fn multipart<'a>(
         let found = match &mime.ctype {
             Some(inner) if inner.is("multipart") => {
                 match multipart(msg, hb, inner, depth + 1, sink.as_deref_mut())? {
-                    End::Closed(end) => next_delimiter(msg, end, boundary)?,
+                    End::Closed(end) => match next_delimiter(msg, end, boundary)? {
+                        Found::Missing => return Some(End::Stopped(end)),
+                        found => found,
+                    },
                     End::Truncated => Found::Missing,
+                    stopped => return Some(stopped),
                 }
             }
             Some(inner) if is_attached_message(inner) => {
@@ -458,6 +465,9 @@ fn attached(
                     Found::Missing => return None,
                 },
                 End::Truncated => Found::Missing,
+                // Where mail-parser then ends the attached message is not
+                // followed here.
+                End::Stopped(_) => return None,
             }
         }
         Some(ct) if ct.is("message") => return None,

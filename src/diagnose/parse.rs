@@ -1230,6 +1230,9 @@ mod tests {
             "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: multipart/alternative; boundary=Y\n\n--Y\n\ninner cut\n",
             "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: multipart/alternative; boundary=Y\n\n--Y\n\ninner closed\n--Y--\n",
             "Content-Type: multipart/mixed; boundary=X\n\n--X\nContent-Type: message/rfc822\n\nFrom: b@example.org\nSubject: header block cut",
+            // Inside an attached message, a multipart closes and no boundary
+            // of the enclosing one follows (found by fuzzing).
+            "Content-Type: multipart/mixed; boundary=X\n\n--X\n\nfirst\n--X\nContent-Type: message/rfc822\n\nFrom: b@example.org\nContent-Type: multipart/mixed; boundary=Y\n\n--Y\n\ntext\n--Y\nContent-Type: multipart/alternative; boundary=Z\n\n--Z\n\nz\n--Z--\n\nno more Y\n--X--\n",
             // An attached multipart whose boundary never comes: read as text.
             "Content-Type: multipart/mixed; boundary=X\n\n--X\n\nfirst\n--X\nContent-Type: message/rfc822\n\nFrom: b@example.org\nContent-Type: multipart/alternative; boundary=Y\n\nno parts\n--X--\n",
             "Content-Type: multipart/mixed; boundary=X\n\n--X\n\nfirst\n--X\nContent-Type: message/rfc822\n\nFrom: b@example.org\nContent-Type: multipart/alternative\n\nno boundary\n--X--\n",
