@@ -339,9 +339,9 @@ enum End {
     /// Cut short: a boundary never came, and mail-parser took the rest of
     /// the message as the last part.
     Truncated,
-    /// A multipart inside it closed (at this offset) and no boundary of its
-    /// own came after: mail-parser stops reading there.
-    Stopped(usize),
+    /// A multipart inside it closed and no boundary of its own came after:
+    /// mail-parser stops reading right after that closing boundary.
+    Stopped,
 }
 
 /// Read the multipart whose body starts at `body_start`; parts go to `sink`
@@ -373,7 +373,7 @@ fn multipart<'a>(
             Some(inner) if inner.is("multipart") => {
                 match multipart(msg, hb, inner, depth + 1, sink.as_deref_mut())? {
                     End::Closed(end) => match next_delimiter(msg, end, boundary)? {
-                        Found::Missing => return Some(End::Stopped(end)),
+                        Found::Missing => return Some(End::Stopped),
                         found => found,
                     },
                     End::Truncated => Found::Missing,
@@ -467,7 +467,7 @@ fn attached(
                 End::Truncated => Found::Missing,
                 // Where mail-parser then ends the attached message is not
                 // followed here.
-                End::Stopped(_) => return None,
+                End::Stopped => return None,
             }
         }
         Some(ct) if ct.is("message") => return None,
