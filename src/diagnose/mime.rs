@@ -5,14 +5,14 @@
 //! TNEF blobs. Most bounces are plainly formed (header blocks of `Name:`
 //! fields, boundaries on lines of their own, the usual encodings), and for
 //! those this module finds the same parts at the same offsets and decodes
-//! them to the same text, decoding only what is read. Whatever is not plainly
-//! formed — odd header syntax, parameters in RFC 2231 form, a boundary that
-//! is not at the start of a line, a missing closing boundary, base64 text,
-//! encoded attached messages, quoted-printable or base64 the parser would
-//! reject — makes
-//! [`read`] answer `None`, and the caller hands the message to mail-parser
-//! as before. Tests check both ways give identical results over every message
-//! we have (see `parse.rs`).
+//! them to the same text, decoding only what is read. Messages cut short (a
+//! boundary that never comes) are recovered the way mail-parser recovers
+//! them. Whatever is not plainly formed — odd header syntax, parameters in
+//! RFC 2231 form, a boundary that is not at the start of a line, encoded
+//! attached messages, quoted-printable or base64 the parser would reject —
+//! makes [`read`] answer `None`, and the caller hands the message to
+//! mail-parser. Tests check both ways give identical results over every
+//! message we have (see `parse.rs`), and the `mime` fuzz target on any input.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -112,7 +112,7 @@ pub(super) fn read<'a>(msg: &'a [u8], top: &Fields) -> Option<Plain<'a>> {
             report_type = ct.param("report-type").map(|s| s.to_ascii_lowercase());
             multipart(msg, top.body_start, ct, 0, Some(&mut parts))?;
         }
-        Some(ct) if ct.is("message") && is_attached_message(ct) => return None,
+        Some(ct) if is_attached_message(ct) => return None,
         _ => {
             // A single part: its body runs to the end of the message.
             let body = top.body_start..msg.len();
@@ -386,16 +386,15 @@ fn multipart<'a>(
                 }
                 let (found, block, raw) = attached(msg, hb, boundary, depth)?;
                 if let Some(parts) = sink.as_deref_mut() {
-                    let headers = header_list(msg, &block)?;
-                    let end = match &found {
-                        Found::At(next) => next.at - 1,
-                        Found::Missing => msg.len(),
-                    };
+                    // The part ends where the attached message does.
                     parts.push(Part {
                         ctype,
                         subtype,
-                        body: hb..end,
-                        content: Content::Message { headers, raw },
+                        body: hb..raw.end,
+                        content: Content::Message {
+                            headers: header_list(msg, &block)?,
+                            raw,
+                        },
                     });
                 }
                 found
@@ -547,7 +546,9 @@ fn leaf<'a>(
     let text_kind = match ct {
         None => Some(false),
         Some(c) if c.is("text") => Some(c.subtype.eq_ignore_ascii_case("html")),
-        Some(c) if c.is("message") || c.is("multipart") => None,
+        // A multipart without a usable boundary: left to mail-parser.
+        Some(c) if c.is("multipart") => return None,
+        Some(c) if c.is("message") => None,
         Some(_) => {
             // Read by nobody: only check that mail-parser would decode it
             // (if not, it would turn it into text).
@@ -559,10 +560,6 @@ fn leaf<'a>(
             return ok.then_some(Content::Skipped);
         }
     };
-    if ct.is_some_and(|c| c.is("multipart")) {
-        // A multipart without a usable boundary: left to mail-parser.
-        return None;
-    }
     let bytes: Cow<'a, [u8]> = match mime.encoding {
         Encoding::Plain => Cow::Borrowed(&msg[body]),
         Encoding::QuotedPrintable => Cow::Owned(quoted_printable(msg, body, bounded)?),
@@ -634,9 +631,8 @@ fn keeps_ascii(charset: &str, text: &[u8]) -> bool {
 /// Base64 that mail-parser decodes without complaint: the alphabet, padding
 /// and line breaks only.
 fn is_clean_base64(b: &[u8]) -> bool {
-    b.iter().all(|&c| {
-        c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'\n' | b' ' | b'\t')
-    })
+    (b.iter())
+        .all(|&c| matches!(c, b'=' | b'\n' | b' ' | b'\t') || crate::base64_value(c).is_some())
 }
 
 /// Decode base64 as mail-parser does: blanks and line breaks skipped,
@@ -732,13 +728,14 @@ fn quoted_printable(msg: &[u8], body: Range<usize>, bounded: Option<bool>) -> Op
             // at the end of a line (a soft break), as the states below
             // would take them.
             if b[i] == b'=' {
-                match (b.get(i + 1), b.get(i + 2)) {
-                    (Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                        out.push(hex(h).unwrap_or(0) << 4 | hex(l).unwrap_or(0));
-                        (ws, last, i) = (0, l, i + 3);
+                let digit = |k: usize| b.get(k).and_then(|&c| hex(c));
+                match (b.get(i + 1), digit(i + 1), digit(i + 2)) {
+                    (_, Some(h), Some(l)) => {
+                        out.push(h << 4 | l);
+                        (ws, last, i) = (0, b[i + 2], i + 3);
                         continue;
                     }
-                    (Some(b'\n'), _) => {
+                    (Some(b'\n'), ..) => {
                         (ws, last, i) = (0, b'\n', i + 2);
                         continue;
                     }
