@@ -29,22 +29,8 @@ fn is_original_marker(line: &str) -> bool {
     let b = line.as_bytes();
     let start = b
         .iter()
-        .position(|c| {
-            !matches!(
-                c,
-                b'\t'
-                    | b'\n'
-                    | 0x0B
-                    | 0x0C
-                    | b'\r'
-                    | b' '
-                    | b'-'
-                    | b'='
-                    | b'*'
-                    | b'#'
-                    | b'_'
-                    | b'>'
-            )
+        .position(|&c| {
+            !(super::text::is_space(c) || matches!(c, b'-' | b'=' | b'*' | b'#' | b'_' | b'>'))
         })
         .unwrap_or(b.len());
     match b.get(start..start + 2) {
@@ -154,9 +140,7 @@ fn anchor_alone(t: &str) -> Option<String> {
 fn anchor_leading(t: &str) -> Option<String> {
     // The address opens the line: its `@` comes before any white space.
     let b = t.as_bytes();
-    let space = b
-        .iter()
-        .position(|c| matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'));
+    let space = b.iter().position(|&c| super::text::is_space(c));
     let leading = memchr::memchr(b'@', b).is_some_and(|at| space.is_none_or(|sp| at < sp));
     if !leading {
         return None;

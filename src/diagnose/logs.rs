@@ -293,16 +293,7 @@ const MARK_NEEDS: [u8; MARKS.len()] = {
 
 /// A prepared vectorised searcher per word: on lines of a few dozen bytes
 /// eight of them cost less than one automaton stepping through each byte.
-fn marks() -> &'static [memchr::memmem::Finder<'static>] {
-    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
-        std::sync::OnceLock::new();
-    FINDERS.get_or_init(|| {
-        MARKS
-            .iter()
-            .map(|m| memchr::memmem::Finder::new(m.as_bytes()))
-            .collect()
-    })
-}
+static FINDERS: super::text::Finders = super::text::Finders::new(&MARKS);
 
 /// Every failed or deferred delivery in log lines; the last line per
 /// recipient wins. Empty when the lines are not a mail log.
@@ -323,7 +314,7 @@ pub(crate) fn scan<T: AsRef<str>>(lines: &[T]) -> Vec<LogRcpt> {
         if bytes & SPACE == 0 {
             continue;
         }
-        let m = marks();
+        let m = FINDERS.get();
         let has = |k: usize| bytes & MARK_NEEDS[k] == MARK_NEEDS[k] && m[k].find(b).is_some();
         let hit = if has(0) {
             postfix_reject(line, idx)

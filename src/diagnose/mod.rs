@@ -350,7 +350,7 @@ fn looks_base64(line: &str) -> bool {
     let t = line.trim();
     t.len() >= 16
         && t.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+            .all(|b| b == b'=' || crate::base64_value(b).is_some())
 }
 
 /// `s` cut to [`MAX_TEXT`] bytes (at a character boundary, marked with `…`).
@@ -1199,8 +1199,7 @@ fn original_header(ex: &parse::Extracted, name: &str) -> Option<String> {
     for s in &ex.segments {
         if s.kind == parse::SegKind::Original {
             for l in text::lines(&s.text) {
-                let head = l.as_bytes().get(..prefix.len());
-                if head.is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes())) {
+                if text::starts_with_ci(l, &prefix) {
                     return Some(l[prefix.len()..].trim().to_string());
                 }
             }
@@ -1240,15 +1239,8 @@ fn mail_host_from_text(lower: &str) -> Option<String> {
         "this is the dragonfly mail agent v",
     ];
     // The whole text is searched: prepared vectorised searchers.
-    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
-        std::sync::OnceLock::new();
-    let finders = FINDERS.get_or_init(|| {
-        MARKERS
-            .iter()
-            .map(|m| memchr::memmem::Finder::new(m.as_bytes()))
-            .collect()
-    });
-    for (marker, finder) in MARKERS.iter().zip(finders) {
+    static FINDERS: text::Finders = text::Finders::new(&MARKERS);
+    for (marker, finder) in MARKERS.iter().zip(FINDERS.get()) {
         if let Some(p) = finder.find(lower.as_bytes()) {
             let rest = &lower[p + marker.len()..];
             let rest = rest.split_once(" at ").map(|x| x.1).unwrap_or(rest);

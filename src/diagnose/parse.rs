@@ -533,19 +533,13 @@ fn top_headers(ex: &mut Extracted, msg: &[u8], t: &Fields) {
 /// words and text that is not UTF-8 are left to mail-parser, handed that
 /// field alone.
 fn subject(msg: &[u8], t: &Fields) -> Option<String> {
-    let &(start, colon, end) = (t.fields.iter())
+    let &(_, colon, end) = (t.fields.iter())
         .rev()
         .find(|&&(start, colon, _)| msg[start..colon].eq_ignore_ascii_case(b"subject"))?;
-    let value = &msg[colon + 1..end];
-    let plain = std::str::from_utf8(value)
-        .ok()
-        .filter(|v| !v.contains("=?"));
+    let raw = &msg[colon + 1..end];
+    let plain = std::str::from_utf8(raw).ok().filter(|v| !v.contains("=?"));
     let Some(value) = plain else {
-        let mut field = msg[start..end].to_vec();
-        field.push(b'\n');
-        return parser()
-            .parse(&field)
-            .and_then(|m| m.subject().map(|s| s.to_string()));
+        return parsed_subject(raw);
     };
     let mut out = String::with_capacity(value.len());
     for line in value.split('\n') {
@@ -758,14 +752,18 @@ fn decode_words(v: &str) -> std::borrow::Cow<'_, str> {
     if !v.contains("=?") {
         return std::borrow::Cow::Borrowed(v);
     }
-    // Let mail-parser decode by parsing a one-header message.
-    let raw = format!("Subject:{v}\n\n");
-    std::borrow::Cow::Owned(
-        parser()
-            .parse(raw.as_bytes())
-            .and_then(|m| m.subject().map(|s| s.to_string()))
-            .unwrap_or_else(|| v.to_string()),
-    )
+    std::borrow::Cow::Owned(parsed_subject(v.as_bytes()).unwrap_or_else(|| v.to_string()))
+}
+
+/// A raw header value as mail-parser decodes a Subject: unfolded, encoded
+/// words decoded (it is handed a message of that one field).
+fn parsed_subject(value: &[u8]) -> Option<String> {
+    let mut raw = b"Subject:".to_vec();
+    raw.extend_from_slice(value);
+    raw.extend_from_slice(b"\n\n");
+    parser()
+        .parse(&raw)
+        .and_then(|m| m.subject().map(|s| s.to_string()))
 }
 
 /// Crude HTML to text: drop tags, decode a few entities, keep line structure.

@@ -27,6 +27,32 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Prepared vectorised searchers for a fixed list of words, built on first
+/// use: for callers that need to know which word occurs, or where.
+pub(crate) struct Finders {
+    words: &'static [&'static str],
+    finders: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>>,
+}
+
+impl Finders {
+    /// The list; the searchers are built on first use.
+    pub(crate) const fn new(words: &'static [&'static str]) -> Finders {
+        Finders {
+            words,
+            finders: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// One searcher per word, in list order.
+    pub(crate) fn get(&self) -> &[memchr::memmem::Finder<'static>] {
+        self.finders.get_or_init(|| {
+            (self.words.iter())
+                .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+                .collect()
+        })
+    }
+}
+
 /// A fixed list of phrases looked for together: one prefiltered
 /// Aho-Corasick search instead of a substring search per phrase, which
 /// matters when the text is a whole bounce.
@@ -36,7 +62,7 @@ pub(crate) struct Phrases {
     dfa: bool,
     automaton: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
     /// Prepared searchers, for short lists.
-    finders: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>>,
+    finders: Finders,
 }
 
 impl Phrases {
@@ -45,7 +71,7 @@ impl Phrases {
             words,
             dfa,
             automaton: std::sync::OnceLock::new(),
-            finders: std::sync::OnceLock::new(),
+            finders: Finders::new(words),
         }
     }
 
@@ -65,12 +91,7 @@ impl Phrases {
         // A few exact phrases: one vectorised search each beats the
         // automaton, which steps byte by byte through short texts.
         if self.words.len() <= 4 {
-            let finders = self.finders.get_or_init(|| {
-                self.words
-                    .iter()
-                    .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
-                    .collect()
-            });
+            let finders = self.finders.get();
             return finders.iter().any(|f| f.find(hay.as_bytes()).is_some());
         }
         let ac = self.automaton.get_or_init(|| {
@@ -98,6 +119,11 @@ impl Phrases {
     }
 }
 
+/// True for the ASCII white space of the engine's regexes (`\s` on ASCII).
+pub(crate) const fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
 /// What a byte can be in a word split ([`words`]): 0 part of a word, 1 ASCII
 /// white space, 2 the first byte of a character that may be Unicode white
 /// space (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000).
@@ -106,7 +132,7 @@ static SPACE_CLASS: [u8; 256] = {
     let mut i = 0;
     while i < 256 {
         t[i] = match i as u8 {
-            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => 1,
+            b if is_space(b) => 1,
             0xC2 | 0xE1 | 0xE2 | 0xE3 => 2,
             _ => 0,
         };
@@ -172,10 +198,7 @@ pub(crate) fn starts_with_ci(s: &str, prefix: &str) -> bool {
 /// read it), for cheap checks of what an anchored pattern can start with.
 pub(crate) fn after_space(line: &str) -> &[u8] {
     let b = line.as_bytes();
-    let n = b
-        .iter()
-        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'))
-        .unwrap_or(b.len());
+    let n = b.iter().position(|&c| !is_space(c)).unwrap_or(b.len());
     &b[n..]
 }
 
@@ -215,41 +238,52 @@ mod tests {
         assert!(!P.any_in("A BOUNCE"));
     }
 
-    #[test]
-    fn lines_split_like_the_standard_library() {
-        for t in [
-            "",
-            "a",
-            "a\n",
-            "a\nb",
-            "a\r\nb\r\n",
-            "\n\n",
-            "a\n\nb\n",
-            "\r",
-            "a\rb\n",
-            "x\r\n\r\n",
-        ] {
-            let ours: Vec<&str> = lines(t).collect();
-            let std: Vec<&str> = t.lines().collect();
-            assert_eq!(ours, std, "{t:?}");
+    /// Our splitter gives what the standard library's gives, on each text.
+    fn splits_like_std(
+        texts: &[&str],
+        ours: for<'a> fn(&'a str) -> Vec<&'a str>,
+        std: for<'a> fn(&'a str) -> Vec<&'a str>,
+    ) {
+        for t in texts {
+            assert_eq!(ours(t), std(t), "{t:?}");
         }
     }
 
     #[test]
+    fn lines_split_like_the_standard_library() {
+        splits_like_std(
+            &[
+                "",
+                "a",
+                "a\n",
+                "a\nb",
+                "a\r\nb\r\n",
+                "\n\n",
+                "a\n\nb\n",
+                "\r",
+                "a\rb\n",
+                "x\r\n\r\n",
+            ],
+            |t| lines(t).collect(),
+            |t| t.lines().collect(),
+        );
+    }
+
+    #[test]
     fn words_split_like_the_standard_library() {
-        for t in [
-            "",
-            "   ",
-            "a",
-            " a  b\t\tc\r\n",
-            "\x0Bx\x0Cy\x1Fz",
-            "caf\u{e9} \u{a0}na\u{ef}ve\u{3000}x\u{2028}",
-            "\u{85}end\u{85}",
-        ] {
-            let ours: Vec<&str> = words(t).collect();
-            let std: Vec<&str> = t.split_whitespace().collect();
-            assert_eq!(ours, std, "{t:?}");
-        }
+        splits_like_std(
+            &[
+                "",
+                "   ",
+                "a",
+                " a  b\t\tc\r\n",
+                "\x0Bx\x0Cy\x1Fz",
+                "caf\u{e9} \u{a0}na\u{ef}ve\u{3000}x\u{2028}",
+                "\u{85}end\u{85}",
+            ],
+            |t| words(t).collect(),
+            |t| t.split_whitespace().collect(),
+        );
     }
 
     #[test]
