@@ -9,7 +9,7 @@ mod logs;
 mod mime;
 pub mod outcome;
 mod parse;
-mod rx;
+pub(crate) mod rx;
 mod text;
 
 use rx::Caps;

@@ -47,7 +47,10 @@ pub enum Pattern {
 /// A validated regular expression compiled on first use: a text is only run
 /// through the few regexes whose literal prefixes it contains (see
 /// [`Matcher`]), so most patterns are never compiled at all. Clones share the
-/// compiled program.
+/// compiled program. Like the engine's own regexes it is compiled with ASCII
+/// `\b`, `\w`, `\d` and `\s` (see `diagnose::rx`): the Unicode classes made
+/// each compiled pattern several times larger for no difference in what the
+/// entries' patterns find in bounce texts.
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     source: String,
@@ -62,7 +65,7 @@ impl LazyRegex {
 
     fn get(&self) -> Option<&Regex> {
         self.compiled
-            .get_or_init(|| Regex::new(&self.source).ok())
+            .get_or_init(|| crate::diagnose::rx::new(&self.source).ok())
             .as_ref()
     }
 }
@@ -71,7 +74,7 @@ impl Pattern {
     /// Compile one YAML `match` string (a regex is checked now, kept for later).
     pub fn compile(source: &str) -> Result<Pattern, regex::Error> {
         if let Some(re) = source.strip_prefix("re:") {
-            Regex::new(&format!("(?i){}", re.trim()))?;
+            crate::diagnose::rx::new(&format!("(?i){}", re.trim()))?;
         }
         Ok(Pattern::prepare(source))
     }
@@ -232,7 +235,7 @@ impl Matcher {
                             weight: p.weight(),
                             regex: re.clone(),
                         });
-                        match gates(re.as_str()) {
+                        match gates(&crate::diagnose::rx::ascii(re.as_str())) {
                             Some(gs) => gs.iter().for_each(|g| add(g, Target::Gate(k))),
                             None => ungated.push(k),
                         }
