@@ -528,19 +528,6 @@ pub(crate) fn transcript(
     limit: usize,
 ) -> Vec<(TextRcpt, Option<super::classify::Stage>)> {
     use super::classify::Stage;
-    static CMD: OnceLock<Regex> = OnceLock::new();
-    static REPLY: OnceLock<Regex> = OnceLock::new();
-    static INNER: OnceLock<Regex> = OnceLock::new();
-    let cmd = re_with(&CMD, || {
-        format!(
-            r"(?i)^\s*(?:>>>|sent\s*<<<|c:|-->|->|client:|in:|[^\x00-\x7f]{{1,8}}\s*>>>)?\s*(helo|ehlo|lhlo|mail from|rcpt to|data|bdat|quit|starttls|auth)\b:?\s*<?({ADDR})?"
-        )
-    });
-    let reply = re(
-        &REPLY,
-        r"(?i)^\s*(?:<<<|received\s*>>>|s:|<--|<-|server:|out:|[^\x00-\x7f]{1,8}\s*<<<)?\s*([245][0-5]\d)([ \-]|$)",
-    );
-    let inner = re_with(&INNER, || format!(r"<({ADDR})>"));
     let mut out: Vec<(TextRcpt, Option<Stage>)> = Vec::new();
     let mut stage: Option<Stage> = None;
     let mut last_rcpt: Option<String> = None;
@@ -596,14 +583,8 @@ pub(crate) fn transcript(
             i += 1;
             continue;
         }
-        // What the anchored patterns can start with (after white space):
-        // a marker, a verb or a reply code; `(?i)` letters may also match
-        // non-ASCII characters.
-        let head = super::text::after_space(l).first().copied().unwrap_or(b' ');
-        let may_cmd = head >= 0x80 || b">-ciCIhHeElLmMrRdDbBqQsSaA".contains(&head);
-        let may_reply = head >= 0x80 || b"<rRsSoO2345".contains(&head);
-        if let Some(c) = may_cmd.then(|| cmd.caps(l)).flatten() {
-            let verb = c[1].to_ascii_lowercase();
+        if let Some((verb, to)) = command(l) {
+            let verb = verb.to_ascii_lowercase();
             stage = Some(match verb.as_str() {
                 "helo" | "ehlo" | "lhlo" | "starttls" | "auth" => Stage::Helo,
                 "mail from" => Stage::Mail,
@@ -611,24 +592,24 @@ pub(crate) fn transcript(
                 _ => Stage::Data,
             });
             last_rcpt = if verb == "rcpt to" {
-                c.get(2).map(|m| m.as_str().to_ascii_lowercase())
+                to.map(str::to_ascii_lowercase)
             } else {
                 None
             };
             i += 1;
             continue;
         }
-        if let Some(c) = may_reply.then(|| reply.caps(l)).flatten() {
-            let code: u16 = c[1].parse().unwrap_or(0);
+        if let Some(c) = reply_line(l) {
+            let code: u16 = c.code.parse().unwrap_or(0);
             let mut block = vec![i];
             let mut j = i;
             // Multi-line reply: "550-..." continues until "550 ...".
-            while j + 1 < limit && &c[2] == "-" {
+            while j + 1 < limit && c.more {
                 j += 1;
-                match reply.caps(strip_log_prefix(lines[j])) {
-                    Some(n) if n[1] == c[1] => {
+                match reply_line(strip_log_prefix(lines[j])) {
+                    Some(n) if n.code == c.code => {
                         block.push(j);
-                        if &n[2] != "-" {
+                        if !n.more {
                             break;
                         }
                     }
@@ -653,10 +634,9 @@ pub(crate) fn transcript(
             } else if code >= 400 {
                 // The reply text after the code (the regex stops at the code:
                 // capturing the rest of the line as well cost more than the match).
-                let text = &l[c.get(2).map_or(l.len(), |m| m.end())..];
-                let mentioned = inner
-                    .caps(text)
-                    .map(|m| m[1].to_ascii_lowercase())
+                let text = &l[c.end..];
+                let mentioned = bracketed_addr(text)
+                    .map(str::to_ascii_lowercase)
                     .filter(|a| !is_system_address(a));
                 let targets: Vec<Option<String>> = match (stage, &last_rcpt, mentioned) {
                     (Some(Stage::Rcpt), Some(a), _) => vec![Some(a.clone())],
@@ -740,25 +720,201 @@ pub(crate) fn without_boilerplate(lower: String) -> String {
 /// A Sendmail verdict line: `554 <a@example.net>... text` (the recipient) or
 /// `550 example.net (smtp)... text` (a host, no recipient).
 fn sendmail_status(line: &str) -> Option<(u16, Option<String>)> {
-    // Both patterns open with a reply code.
-    let b = super::text::after_space(line);
-    if b.len() < 4 || !matches!(b[0], b'2'..=b'5') || !b[1].is_ascii_digit() {
+    // By hand, as the patterns in the tests below read: asked of every
+    // line of a transcript.
+    use super::rx::hand::{addr_ends, skip_space};
+    let b = line.as_bytes();
+    let p = skip_space(b, 0);
+    let code = b.get(p..p + 3)?;
+    if !matches!(code[0], b'2' | b'4' | b'5') || !code[1..].iter().all(u8::is_ascii_digit) {
         return None;
     }
-    static RCPT: OnceLock<Regex> = OnceLock::new();
-    static HOST: OnceLock<Regex> = OnceLock::new();
-    let rcpt = re_with(&RCPT, || {
-        format!(r"^\s*([245]\d\d)\s+<?({ADDR})>?\.\.\.\s*\S")
-    });
-    let host = re(
-        &HOST,
-        r"^\s*([245]\d\d)\s+[A-Za-z0-9][\w.\-]*\s+\([\w\-]+\)\.\.\.\s*\S",
-    );
-    if let Some(c) = rcpt.caps(line) {
-        return Some((c[1].parse().ok()?, Some(c[2].to_ascii_lowercase())));
+    let code: u16 = line[p..p + 3].parse().ok()?;
+    // `\s+`
+    let q = skip_space(b, p + 3);
+    if q == p + 3 {
+        return None;
     }
-    let c = host.caps(line)?;
-    Some((c[1].parse().ok()?, None))
+    // `...\s*\S` at `i`.
+    let dots = |i: usize| b[i..].starts_with(b"...") && skip_space(b, i + 3) < b.len();
+    // `<?(ADDR)>?` then the dots.
+    let a = q + usize::from(b.get(q) == Some(&b'<'));
+    if let Some(e) =
+        addr_ends(b, a, false).find(|&e| dots(e + usize::from(b.get(e) == Some(&b'>'))))
+    {
+        return Some((code, Some(line[a..e].to_ascii_lowercase())));
+    }
+    // `[A-Za-z0-9][\w.\-]*\s+\([\w\-]+\)` then the dots.
+    let word = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-');
+    if !b.get(q).is_some_and(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    let h = q + b[q..].iter().take_while(|c| word(c) || **c == b'.').count();
+    let o = skip_space(b, h);
+    if o == h || b.get(o) != Some(&b'(') {
+        return None;
+    }
+    let c = o + 1 + b[o + 1..].iter().take_while(|c| word(c)).count();
+    (c > o + 1 && b.get(c) == Some(&b')') && dots(c + 1)).then_some((code, None))
+}
+
+/// An SMTP command in a transcript line, as the pattern
+/// `(?i)^\s*(?:>>>|sent\s*<<<|c:|-->|->|client:|in:|[^\x00-\x7f]{1,8}\s*>>>)?\s*(helo|ehlo|lhlo|mail from|rcpt to|data|bdat|quit|starttls|auth)\b:?\s*<?(ADDR)?`
+/// reads it: the verb and the address after it. Asked of every line of a
+/// transcript, so matched by hand.
+fn command(l: &str) -> Option<(&str, Option<&str>)> {
+    use super::rx::hand::{addr, boundary, lit, non_ascii_1_to_8, skip_space};
+    const MARKS: [&[&str]; 7] = [
+        &[">>>"],
+        &["sent", "<<<"],
+        &["c:"],
+        &["-->"],
+        &["->"],
+        &["client:"],
+        &["in:"],
+    ];
+    const VERBS: [&str; 10] = [
+        "helo",
+        "ehlo",
+        "lhlo",
+        "mail from",
+        "rcpt to",
+        "data",
+        "bdat",
+        "quit",
+        "starttls",
+        "auth",
+    ];
+    let b = l.as_bytes();
+    let p = skip_space(b, 0);
+    // The verb and what follows it, from `s` on.
+    let rest = |s: usize| {
+        let v = skip_space(b, s);
+        let h = *b.get(v)?;
+        // Each verb has its own first letter.
+        let e = match h.to_ascii_lowercase() {
+            c if c < 0x80 => VERBS
+                .iter()
+                .find(|w| w.as_bytes()[0] == c)
+                .and_then(|w| lit(b, v, w, true))
+                .filter(|&e| boundary(b, e))?,
+            _ => VERBS
+                .iter()
+                .find_map(|w| lit(b, v, w, true).filter(|&e| boundary(b, e)))?,
+        };
+        let mut a = e + usize::from(b.get(e) == Some(&b':'));
+        a = skip_space(b, a);
+        a += usize::from(b.get(a) == Some(&b'<'));
+        Some((&l[v..e], addr(b, a, true).map(|end| &l[a..end])))
+    };
+    let h = *b.get(p)?;
+    for m in MARKS.iter().filter(|m| may_start(h, m[0])) {
+        if let Some(found) = marker(b, p, m).and_then(rest) {
+            return Some(found);
+        }
+    }
+    if h >= 0x80 {
+        let translated = non_ascii_1_to_8(b, p).and_then(|i| lit(b, skip_space(b, i), ">>>", true));
+        if let Some(found) = translated.and_then(rest) {
+            return Some(found);
+        }
+    }
+    rest(p)
+}
+
+/// Whether a `(?i)` match of `word` can begin with the byte `h`: its first
+/// letter in either case, or the first byte of a non-ASCII character.
+fn may_start(h: u8, word: &str) -> bool {
+    h.to_ascii_lowercase() == word.as_bytes()[0] || h >= 0x80
+}
+
+/// The end of a transcript marker: its words (`(?i)`) with `\s*` between.
+fn marker(b: &[u8], p: usize, words: &[&str]) -> Option<usize> {
+    use super::rx::hand::{lit, skip_space};
+    let mut i = p;
+    for (k, w) in words.iter().enumerate() {
+        if k > 0 {
+            i = skip_space(b, i);
+        }
+        i = lit(b, i, w, true)?;
+    }
+    Some(i)
+}
+
+/// A server reply in a transcript line ([`reply_line`]).
+struct ReplyLine<'a> {
+    /// The reply code.
+    code: &'a str,
+    /// A `-` follows the code: the reply goes on on the next line.
+    more: bool,
+    /// Where the text after the code (and its separator) begins.
+    end: usize,
+}
+
+/// A server reply in a transcript line, as the pattern
+/// `(?i)^\s*(?:<<<|received\s*>>>|s:|<--|<-|server:|out:|[^\x00-\x7f]{1,8}\s*<<<)?\s*([245][0-5]\d)([ \-]|$)`
+/// reads it. Asked of every line of a transcript, so matched by hand.
+fn reply_line(l: &str) -> Option<ReplyLine<'_>> {
+    use super::rx::hand::{lit, non_ascii_1_to_8, skip_space};
+    const MARKS: [&[&str]; 7] = [
+        &["<<<"],
+        &["received", ">>>"],
+        &["s:"],
+        &["<--"],
+        &["<-"],
+        &["server:"],
+        &["out:"],
+    ];
+    let b = l.as_bytes();
+    let p = skip_space(b, 0);
+    // The code and what follows it, from `s` on.
+    let rest = |s: usize| {
+        let c = skip_space(b, s);
+        let d = b.get(c..c + 3)?;
+        if !(matches!(d[0], b'2' | b'4' | b'5')
+            && matches!(d[1], b'0'..=b'5')
+            && d[2].is_ascii_digit())
+        {
+            return None;
+        }
+        let (more, end) = match b.get(c + 3) {
+            None => (false, c + 3),
+            Some(b' ') => (false, c + 4),
+            Some(b'-') => (true, c + 4),
+            Some(_) => return None,
+        };
+        Some(ReplyLine {
+            code: &l[c..c + 3],
+            more,
+            end,
+        })
+    };
+    let h = *b.get(p)?;
+    if h.is_ascii_digit() {
+        return rest(p);
+    }
+    for m in MARKS.iter().filter(|m| may_start(h, m[0])) {
+        if let Some(found) = marker(b, p, m).and_then(rest) {
+            return Some(found);
+        }
+    }
+    if h >= 0x80 {
+        let translated = non_ascii_1_to_8(b, p).and_then(|i| lit(b, skip_space(b, i), "<<<", true));
+        if let Some(found) = translated.and_then(rest) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// The first address in angle brackets (`<(ADDR)>`) in `text`.
+fn bracketed_addr(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'<', b).find_map(|i| {
+        super::rx::hand::addr(b, i + 1, false)
+            .filter(|&e| b.get(e) == Some(&b'>'))
+            .map(|e| &text[i + 1..e])
+    })
 }
 
 /// Remote MTA named in the text describing a failure; `lower` is the text
@@ -784,6 +940,244 @@ pub(crate) fn remote_mta(text: &str, lower: &str) -> Option<String> {
             .trim_matches(|c| c == '[' || c == ']')
             .to_ascii_lowercase()
     })
+}
+
+/// The hand-written matchers give what the regexes they replace give.
+#[cfg(test)]
+mod hand_matchers {
+    use super::*;
+    use crate::diagnose::rx::oracle::same;
+
+    fn rx(p: &str) -> Regex {
+        crate::diagnose::rx::new(p).unwrap()
+    }
+
+    fn own(m: Option<regex::Match<'_>>) -> Option<String> {
+        m.map(|m| m.as_str().to_string())
+    }
+
+    /// Addresses and near-addresses, for the random strings.
+    const ADDRS: &[&str] = &[
+        "a@example.net",
+        "Jo.Doe+x@Mail-1.Example.COM",
+        "a@b",
+        "a@b.",
+        "a@b-.cd-",
+        "a@b..c",
+        "x'y@z.zz",
+        "\u{17f}@\u{212a}.\u{17f}",
+        "k@\u{17f}",
+        "@",
+        "a",
+        ".",
+        "-",
+        "_",
+    ];
+
+    fn pieces(own: &[&'static str]) -> Vec<&'static str> {
+        let mut p = own.to_vec();
+        p.extend_from_slice(ADDRS);
+        p.extend_from_slice(&[" ", "\t", "", "\u{e9}", "\u{17f}", "\u{212a}", "\u{131}"]);
+        p
+    }
+
+    #[test]
+    fn command_reads_like_its_regex() {
+        let r = rx(&format!(
+            r"(?i)^\s*(?:>>>|sent\s*<<<|c:|-->|->|client:|in:|[^\x00-\x7f]{{1,8}}\s*>>>)?\s*(helo|ehlo|lhlo|mail from|rcpt to|data|bdat|quit|starttls|auth)\b:?\s*<?({ADDR})?"
+        ));
+        same(
+            &[
+                "",
+                " ",
+                ">>>",
+                "sent <<<",
+                "RCPT TO:<a@b.cc>",
+                "rcpt to: a@b",
+                "MAIL FROM:<>",
+                "helo",
+                "heloo",
+                "helo_x",
+                "\u{17f}tarttls",
+                "STARTTL\u{17f} x",
+                "\u{9001}\u{4fe1} >>> RCPT TO:<a@example.net>",
+                "\u{4e00}\u{4e8c}\u{4e09}\u{56db}\u{4e94}\u{516d}\u{4e03}\u{516b}\u{4e5d} >>> data",
+                "\u{17f} >>> data",
+                "\u{e9}\u{17f} >>> data",
+                "  data  ",
+                "data\u{17f}",
+                "-->  quit",
+                "->quit",
+                "--> x",
+                "client: AUTH",
+                "in:rcpt to:<k@\u{212a}.com>",
+                "rcpt to:<a@b.c.>",
+                "rcpt to:<a@b-.cd->",
+                "rcpt to  a@b..cd",
+                "RCPT TO:<\"a\"@b.cd>",
+            ],
+            &pieces(&[
+                ">>>",
+                "<<<",
+                "sent",
+                "SENT",
+                "c:",
+                "C:",
+                "-->",
+                "->",
+                "client:",
+                "in:",
+                "\u{9001}\u{4fe1}",
+                "helo",
+                "HELO",
+                "ehlo",
+                "lhlo",
+                "mail from",
+                "MAIL FROM",
+                "rcpt to",
+                "RCPT TO",
+                "data",
+                "bdat",
+                "quit",
+                "starttls",
+                "\u{17f}tarttl\u{17f}",
+                "auth",
+                ":",
+                "<",
+                ">",
+            ]),
+            (150, 40),
+            |t| command(t).map(|(v, a)| (v.to_string(), a.map(String::from))),
+            |t| r.captures(t).map(|c| (c[1].to_string(), own(c.get(2)))),
+        );
+    }
+
+    #[test]
+    fn reply_line_reads_like_its_regex() {
+        let r = rx(
+            r"(?i)^\s*(?:<<<|received\s*>>>|s:|<--|<-|server:|out:|[^\x00-\x7f]{1,8}\s*<<<)?\s*([245][0-5]\d)([ \-]|$)",
+        );
+        same(
+            &[
+                "",
+                "550",
+                "550-",
+                "550 x",
+                "5501",
+                "560 x",
+                "<<< 550-5.1.1",
+                "received >>>250 ok",
+                "\u{17f}: 550 x",
+                "\u{17f} <<< 550 x",
+                "\u{53d7}\u{4fe1} <<< 550 x",
+                "<-- 421",
+                "<-421",
+                "<-- x",
+                "SERVER: 250 ok",
+                "out:554-",
+                "  452\t",
+            ],
+            &pieces(&[
+                "<<<",
+                "received",
+                "RECEIVED",
+                ">>>",
+                "s:",
+                "S:",
+                "\u{17f}:",
+                "<--",
+                "<-",
+                "server:",
+                "out:",
+                "\u{53d7}\u{4fe1}",
+                "250",
+                "550",
+                "421",
+                "599",
+                "560",
+                "-",
+                "5",
+                "0",
+            ]),
+            (600, 100),
+            |t| reply_line(t).map(|c| (c.code.to_string(), c.more, c.end)),
+            |t| {
+                r.captures(t).map(|c| {
+                    (
+                        c[1].to_string(),
+                        &c[2] == "-",
+                        c.get(2).map_or(t.len(), |m| m.end()),
+                    )
+                })
+            },
+        );
+    }
+
+    #[test]
+    fn sendmail_status_reads_like_its_regexes() {
+        let rcpt = rx(&format!(r"^\s*([245]\d\d)\s+<?({ADDR})>?\.\.\.\s*\S"));
+        let host = rx(r"^\s*([245]\d\d)\s+[A-Za-z0-9][\w.\-]*\s+\([\w\-]+\)\.\.\.\s*\S");
+        same(
+            &[
+                "",
+                "550",
+                "550 ",
+                "554 <a@example.net>... Remote protocol error",
+                "550 example.net (smtp)... Host unknown",
+                "550 a@b...c",
+                "550 a@b.c...",
+                "550 a@b.c... ",
+                "550 <a@b.c>...\u{e9}",
+                "250 <a@b.c>>... x",
+                "550 ex_ample.net  (s-m_tp)...x",
+                "550 example.net ()... x",
+                "199 a@b.cc... x",
+            ],
+            &pieces(&[
+                "550",
+                "250",
+                "421",
+                "554",
+                "199",
+                "<",
+                ">",
+                "...",
+                "..",
+                "example.net",
+                "(smtp)",
+                "(",
+                ")",
+                "smtp",
+            ]),
+            (50, 8),
+            sendmail_status,
+            |t| {
+                if let Some(c) = rcpt.captures(t) {
+                    return Some((c[1].parse().unwrap(), Some(c[2].to_ascii_lowercase())));
+                }
+                host.captures(t).map(|c| (c[1].parse().unwrap(), None))
+            },
+        );
+    }
+
+    #[test]
+    fn bracketed_addr_reads_like_its_regex() {
+        let r = rx(&format!(r"<({ADDR})>"));
+        same(
+            &[
+                "",
+                "<>",
+                "<a@b.cc>",
+                "x <a@b.> <c@d.ee>",
+                "<<a@b.cc>>",
+                "<a@b.cc-> <a@b.c>",
+            ],
+            &pieces(&["<", ">", "x"]),
+            (8000, 800),
+            |t| bracketed_addr(t).map(String::from),
+            |t| r.captures(t).map(|c| c[1].to_string()),
+        );
+    }
 }
 
 #[cfg(test)]

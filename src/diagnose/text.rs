@@ -194,14 +194,6 @@ pub(crate) fn starts_with_ci(s: &str, prefix: &str) -> bool {
         .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
-/// The text after leading `\s` (ASCII whitespace as the engine's regexes
-/// read it), for cheap checks of what an anchored pattern can start with.
-pub(crate) fn after_space(line: &str) -> &[u8] {
-    let b = line.as_bytes();
-    let n = b.iter().position(|&c| !is_space(c)).unwrap_or(b.len());
-    &b[n..]
-}
-
 /// True when `b` has a clock time `dd:dd:dd` somewhere.
 pub(crate) fn has_clock(b: &[u8]) -> bool {
     memchr::memchr_iter(b':', b).any(|i| {
@@ -288,7 +280,6 @@ mod tests {
 
     #[test]
     fn cheap_checks() {
-        assert_eq!(after_space(" \t\x0Bab"), b"ab");
         assert!(has_clock(b"Nov 23 17:00:00 x"));
         assert!(has_clock(b"17:00:00"));
         assert!(!has_clock(b"a:b 17:00 x: 1:2:3"));
