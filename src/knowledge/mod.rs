@@ -235,7 +235,12 @@ impl Matcher {
                             weight: p.weight(),
                             regex: re.clone(),
                         });
-                        match gates(&crate::diagnose::rx::ascii(re.as_str())) {
+                        // Gates of the pattern as written, with Unicode
+                        // classes: each ASCII class is a subset of its
+                        // Unicode one, so the literals still begin every
+                        // match, and they are fewer and shorter (a bounded
+                        // `\d` spells out every digit string it allows).
+                        match gates(re.as_str()) {
                             Some(gs) => gs.iter().for_each(|g| add(g, Target::Gate(k))),
                             None => ungated.push(k),
                         }
