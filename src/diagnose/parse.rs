@@ -90,7 +90,7 @@ pub(crate) fn split_mbox(text: &[u8]) -> Vec<(usize, &[u8])> {
         let line = &text[pos..end];
         // Some writers put no blank line before the next message's From_
         // line; a full envelope line (sender and asctime date) is still one.
-        if pos > 0 && (prev_blank || is_envelope_line(line)) && is_mbox_separator(line) {
+        if pos > 0 && is_mbox_separator(line) && (prev_blank || is_envelope_line(line)) {
             out.push((start_line, &text[start..pos]));
             start = pos;
             start_line = line_no;
