@@ -123,16 +123,62 @@ fn anchor_alone(t: &str) -> Option<String> {
     if !ends_in(t, b">\")):") {
         return None;
     }
-    static R: OnceLock<Regex> = OnceLock::new();
-    let r = re_with(&R, || {
-        format!(
-            r#"^(?:(?:"[^"]*"\s*|[^<>@:,]{{0,60}}\s)<({ADDR})>|<?"?({ADDR})"?>?)(?:\s*\([^)]*\))?\s*:?\s*$"#
-        )
-    });
-    let c = r.caps(t)?;
-    c.get(1)
-        .or(c.get(2))
-        .map(|m| m.as_str().to_ascii_lowercase())
+    alone(t).map(str::to_ascii_lowercase)
+}
+
+/// The address of a line that holds only it, as the pattern
+/// `^(?:(?:"[^"]*"\s*|[^<>@:,]{0,60}\s)<(ADDR)>|<?"?(ADDR)"?>?)(?:\s*\([^)]*\))?\s*:?\s*$`
+/// reads it (asked of most lines with an `@`, so matched by hand).
+fn alone(t: &str) -> Option<&str> {
+    use super::rx::hand::{addr, skip_space};
+    let b = t.as_bytes();
+    // `(?:\s*\([^)]*\))?\s*:?\s*$` at `i`.
+    let rest = |i: usize| {
+        let end = |k: usize| {
+            let k = skip_space(b, k);
+            skip_space(b, k + usize::from(b.get(k) == Some(&b':'))) == b.len()
+        };
+        let j = skip_space(b, i);
+        let comment = (b.get(j) == Some(&b'('))
+            .then(|| memchr::memchr(b')', &b[j + 1..]))
+            .flatten();
+        comment.is_some_and(|c| end(j + 2 + c)) || end(i)
+    };
+    // `<(ADDR)>` and the rest, from `i` on.
+    let bracketed = |i: usize| {
+        (b.get(i) == Some(&b'<'))
+            .then(|| addr(b, i + 1, false))
+            .flatten()
+            .filter(|&e| b.get(e) == Some(&b'>') && rest(e + 1))
+            .map(|e| &t[i + 1..e])
+    };
+    // A quoted name first.
+    if b.first() == Some(&b'"') {
+        if let Some(q) = memchr::memchr(b'"', &b[1..]) {
+            if let Some(a) = bracketed(skip_space(b, q + 2)) {
+                return Some(a);
+            }
+        }
+    }
+    // Up to 60 characters of a name, then white space: the `<` can only
+    // be the first one.
+    if let Some(lt) =
+        memchr::memchr(b'<', b).filter(|&lt| lt > 0 && super::text::is_space(b[lt - 1]))
+    {
+        let name = &t[..lt - 1];
+        if !name.contains(['<', '>', '@', ':', ',']) && name.chars().nth(60).is_none() {
+            if let Some(a) = bracketed(lt) {
+                return Some(a);
+            }
+        }
+    }
+    // The address without a name.
+    let mut a = usize::from(b.first() == Some(&b'<'));
+    a += usize::from(b.get(a) == Some(&b'"'));
+    let e = addr(b, a, false)?;
+    let mut i = e + usize::from(b.get(e) == Some(&b'"'));
+    i += usize::from(b.get(i) == Some(&b'>'));
+    rest(i).then(|| &t[a..e])
 }
 
 /// `<addr>: text` (Postfix, Courier), `<addr>... text` (Sendmail),
@@ -145,11 +191,40 @@ fn anchor_leading(t: &str) -> Option<String> {
     if !leading {
         return None;
     }
-    static R: OnceLock<Regex> = OnceLock::new();
-    let r = re_with(&R, || {
-        format!(r#"^<?({ADDR})>?(?:\s*\([^)]*\))?(?:\s*(?::|\.\.\.|,)\s*|\s+)[^\s@]"#)
-    });
-    r.caps(t).map(|c| c[1].to_ascii_lowercase())
+    leading_addr(t).map(str::to_ascii_lowercase)
+}
+
+/// The address that opens a line, as the pattern
+/// `^<?(ADDR)>?(?:\s*\([^)]*\))?(?:\s*(?::|\.\.\.|,)\s*|\s+)[^\s@]` reads it
+/// (matched by hand: asked of many lines).
+fn leading_addr(t: &str) -> Option<&str> {
+    use super::rx::hand::{addr_ends, skip_space};
+    let b = t.as_bytes();
+    // `(?:\s*(?::|\.\.\.|,)\s*|\s+)[^\s@]` at `k`.
+    let sep = |k: usize| {
+        let m = skip_space(b, k);
+        let after = match b.get(m..) {
+            Some([b':' | b',', ..]) => Some(m + 1),
+            Some([b'.', b'.', b'.', ..]) => Some(m + 3),
+            _ => None,
+        };
+        let text = |n: usize| {
+            b.get(n)
+                .is_some_and(|&c| !super::text::is_space(c) && c != b'@')
+        };
+        after.is_some_and(|n| text(skip_space(b, n))) || (m > k && text(m))
+    };
+    // `>?(?:\s*\([^)]*\))?` and the separator at `i`.
+    let rest = |i: usize| {
+        let i = i + usize::from(b.get(i) == Some(&b'>'));
+        let j = skip_space(b, i);
+        let comment = (b.get(j) == Some(&b'('))
+            .then(|| memchr::memchr(b')', &b[j + 1..]))
+            .flatten();
+        comment.is_some_and(|c| sep(j + 2 + c)) || sep(i)
+    };
+    let a = usize::from(b.first() == Some(&b'<'));
+    addr_ends(b, a, false).find(|&e| rest(e)).map(|e| &t[a..e])
 }
 
 /// `Unknown user: addr` or `Delivery failed 20 attempts: addr` — a short
@@ -164,13 +239,9 @@ fn anchor_labelled(t: &str) -> Option<String> {
     if !labelled || !ends_in(t, b">\".") {
         return None;
     }
-    static R: OnceLock<Regex> = OnceLock::new();
     static FAIL: OnceLock<Regex> = OnceLock::new();
-    let r = re_with(&R, || {
-        format!(r#"^([^@:<>]{{3,50}}):\s*<?"?({ADDR})"?>?\.?$"#)
-    });
-    let c = r.caps(t)?;
-    let label = c[1].to_ascii_lowercase();
+    let (label, addr) = label_and_addr(t)?;
+    let label = label.to_ascii_lowercase();
     let failure_word = re(
         &FAIL,
         r"\b(?:fail(?:ed|ure)?|undeliver(?:able|ed)|unable|could not|couldn't|rejected|invalid|unknown|error)\b",
@@ -178,7 +249,29 @@ fn anchor_labelled(t: &str) -> Option<String> {
     if super::classify::text_reason(&label).is_none() && !failure_word.is_match(&label) {
         return None;
     }
-    Some(c[2].to_ascii_lowercase())
+    Some(addr.to_ascii_lowercase())
+}
+
+/// The label and address of a line, as the pattern
+/// `^([^@:<>]{3,50}):\s*<?"?(ADDR)"?>?\.?$` reads it (matched by hand).
+fn label_and_addr(t: &str) -> Option<(&str, &str)> {
+    use super::rx::hand::{addr, skip_space};
+    let b = t.as_bytes();
+    // The label runs up to the first colon.
+    let c = memchr::memchr(b':', b)?;
+    let label = &t[..c];
+    if label.contains(['@', '<', '>']) || !(3..=50).contains(&label.chars().count()) {
+        return None;
+    }
+    let mut a = skip_space(b, c + 1);
+    a += usize::from(b.get(a) == Some(&b'<'));
+    a += usize::from(b.get(a) == Some(&b'"'));
+    let e = addr(b, a, false)?;
+    let mut i = e;
+    for c in [b'"', b'>', b'.'] {
+        i += usize::from(b.get(i) == Some(&c));
+    }
+    (i == b.len()).then(|| (label, &t[a..e]))
 }
 
 /// The line without a list bullet (`* addr`, `- addr`, `• addr`): some
@@ -213,14 +306,8 @@ fn introduces_sender(prev: &str) -> bool {
 /// Phrases of known layouts that name the failed recipient inside a
 /// sentence; `lower` is the line (or a line it ends) in lower case.
 fn anchor_phrase(t: &str, lower: &str) -> Option<String> {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let r = re_with(&R, || {
-        format!(
-            r#"(?i)(?:(?:error|failure|problem)s? (?:delivering|sending)\b.{{0,30}}?\bto|(?:was|wasn't|couldn't be|could not be|cannot be|can't be|has not been|not) (?:delivered|sent|relayed) to|delivery to the following recipients? (?:failed|was aborted|has been delayed)[^:]*:?|(?:failed|undeliverable) recipients?:?|(?:original|intended|unknown|invalid|failed|final) recipients?(?: address)?:|recipient address:|to the following (?:recipients?|address(?:es)?)[^:]*:|not delivered to|delivery failed for|unable to deliver (?:your )?(?:message|mail)? ?to|could not deliver (?:mail|message)? ?to|rejected your message to the following|your message to|failed to deliver to|^\s*recipients?:)\s*:?\s*['"]?<?"?({ADDR})"?>?"#
-        )
-    });
-    if let Some(c) = r.caps(t) {
-        return Some(c[1].to_ascii_lowercase());
+    if let Some(a) = phrase_addr(t) {
+        return Some(a);
     }
     // The address inside the sentence: "Message delivery to 'a@b' failed."
     // (No `k` or `s` in the words: the lower-case line has them if the
@@ -234,6 +321,221 @@ fn anchor_phrase(t: &str, lower: &str) -> Option<String> {
         format!(r#"(?i)\bdelivery to\s*['"<]({ADDR})['">]\s*(?:has\s+)?failed"#)
     });
     quoted.caps(t).map(|c| c[1].to_ascii_lowercase())
+}
+
+/// The address a known phrase names (see [`anchor_phrase`]).
+fn phrase_addr(t: &str) -> Option<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re_with(&R, || {
+        format!(
+            r#"(?i)(?:(?:error|failure|problem)s? (?:delivering|sending)\b.{{0,30}}?\bto|(?:was|wasn't|couldn't be|could not be|cannot be|can't be|has not been|not) (?:delivered|sent|relayed) to|delivery to the following recipients? (?:failed|was aborted|has been delayed)[^:]*:?|(?:failed|undeliverable) recipients?:?|(?:original|intended|unknown|invalid|failed|final) recipients?(?: address)?:|recipient address:|to the following (?:recipients?|address(?:es)?)[^:]*:|not delivered to|delivery failed for|unable to deliver (?:your )?(?:message|mail)? ?to|could not deliver (?:mail|message)? ?to|rejected your message to the following|your message to|failed to deliver to|^\s*recipients?:)\s*:?\s*['"]?<?"?({ADDR})"?>?"#
+        )
+    });
+    // The lazy DFA finds where the match is; the address in it is read by
+    // hand, which costs a fraction of the capturing engine. Should the two
+    // ever disagree on where the match ends, the regex decides.
+    let m = r.find(t)?;
+    match phrase_at(t, m.start()) {
+        Some((a, e, end)) if end == m.end() => Some(t[a..e].to_ascii_lowercase()),
+        _ => r.caps(t).map(|c| c[1].to_ascii_lowercase()),
+    }
+}
+
+/// What follows the words of a phrase alternative.
+#[derive(Clone, Copy)]
+enum PhraseEnd {
+    /// Nothing.
+    Words,
+    /// `\b.{0,30}?\bto`
+    LazyTo,
+    /// `[^:]*:?`
+    UpToColon,
+    /// `[^:]*:`
+    ThroughColon,
+}
+
+/// The alternatives of the phrase pattern before its `^\s*recipients?:`:
+/// slots of words (`(?i)`), each slot's options in the order the regex
+/// tries them ("" for an optional slot left out).
+const PHRASES: &[(&[&[&str]], PhraseEnd)] = &[
+    (
+        &[
+            &["error", "failure", "problem"],
+            &["s", ""],
+            &[" "],
+            &["delivering", "sending"],
+        ],
+        PhraseEnd::LazyTo,
+    ),
+    (
+        &[
+            &[
+                "was",
+                "wasn't",
+                "couldn't be",
+                "could not be",
+                "cannot be",
+                "can't be",
+                "has not been",
+                "not",
+            ],
+            &[" "],
+            &["delivered", "sent", "relayed"],
+            &[" to"],
+        ],
+        PhraseEnd::Words,
+    ),
+    (
+        &[
+            &["delivery to the following recipient"],
+            &["s", ""],
+            &[" "],
+            &["failed", "was aborted", "has been delayed"],
+        ],
+        PhraseEnd::UpToColon,
+    ),
+    (
+        &[
+            &["failed", "undeliverable"],
+            &[" recipient"],
+            &["s", ""],
+            &[":", ""],
+        ],
+        PhraseEnd::Words,
+    ),
+    (
+        &[
+            &[
+                "original", "intended", "unknown", "invalid", "failed", "final",
+            ],
+            &[" recipient"],
+            &["s", ""],
+            &[" address", ""],
+            &[":"],
+        ],
+        PhraseEnd::Words,
+    ),
+    (&[&["recipient address:"]], PhraseEnd::Words),
+    (
+        &[
+            &["to the following "],
+            &["recipients", "recipient", "addresses", "address"],
+        ],
+        PhraseEnd::ThroughColon,
+    ),
+    (&[&["not delivered to"]], PhraseEnd::Words),
+    (&[&["delivery failed for"]], PhraseEnd::Words),
+    (
+        &[
+            &["unable to deliver "],
+            &["your ", ""],
+            &["message", "mail", ""],
+            &[" ", ""],
+            &["to"],
+        ],
+        PhraseEnd::Words,
+    ),
+    (
+        &[
+            &["could not deliver "],
+            &["mail", "message", ""],
+            &[" ", ""],
+            &["to"],
+        ],
+        PhraseEnd::Words,
+    ),
+    (
+        &[&["rejected your message to the following"]],
+        PhraseEnd::Words,
+    ),
+    (&[&["your message to"]], PhraseEnd::Words),
+    (&[&["failed to deliver to"]], PhraseEnd::Words),
+];
+
+/// Each way `slots` match from `i`, in the regex's order, until `then`
+/// accepts one.
+fn each_way<R>(
+    b: &[u8],
+    i: usize,
+    slots: &[&[&str]],
+    then: &mut dyn FnMut(usize) -> Option<R>,
+) -> Option<R> {
+    let Some((first, rest)) = slots.split_first() else {
+        return then(i);
+    };
+    first
+        .iter()
+        .find_map(|w| super::rx::hand::lit(b, i, w, true).and_then(|j| each_way(b, j, rest, then)))
+}
+
+/// The phrase pattern of [`phrase_addr`] matched from `s`, where the regex
+/// found its match to begin: the address's start and end and the end of
+/// the whole match.
+fn phrase_at(t: &str, s: usize) -> Option<(usize, usize, usize)> {
+    use super::rx::hand::{addr, boundary, lit, skip_space};
+    let b = t.as_bytes();
+    // `\s*:?\s*['"]?<?"?(ADDR)"?>?` from `q`.
+    let addr_from = |q: usize| {
+        let mut i = skip_space(b, q);
+        i = skip_space(b, i + usize::from(b.get(i) == Some(&b':')));
+        i += usize::from(matches!(b.get(i), Some(b'\'' | b'"')));
+        i += usize::from(b.get(i) == Some(&b'<'));
+        i += usize::from(b.get(i) == Some(&b'"'));
+        let e = addr(b, i, true)?;
+        let mut end = e + usize::from(b.get(e) == Some(&b'"'));
+        end += usize::from(b.get(end) == Some(&b'>'));
+        Some((i, e, end))
+    };
+    let colon = memchr::memchr(b':', b.get(s..)?).map(|c| s + c);
+    for &(slots, kind) in PHRASES {
+        let found = each_way(b, s, slots, &mut |j| match kind {
+            PhraseEnd::Words => addr_from(j),
+            PhraseEnd::LazyTo => {
+                if !boundary(b, j) {
+                    return None;
+                }
+                let mut p = j;
+                for _ in 0..=30 {
+                    if boundary(b, p) {
+                        if let Some(found) = lit(b, p, "to", true).and_then(addr_from) {
+                            return Some(found);
+                        }
+                    }
+                    let c = t[p..].chars().next().filter(|&c| c != '\n')?;
+                    p += c.len_utf8();
+                }
+                None
+            }
+            PhraseEnd::UpToColon => {
+                // `[^:]*` takes all up to the first colon, then gives back
+                // one character at a time.
+                let m = colon.filter(|&c| c >= j).unwrap_or(b.len());
+                if m < b.len() {
+                    if let Some(found) = addr_from(m + 1) {
+                        return Some(found);
+                    }
+                }
+                (j..=m)
+                    .rev()
+                    .filter(|&p| t.is_char_boundary(p))
+                    .find_map(addr_from)
+            }
+            PhraseEnd::ThroughColon => colon.filter(|&c| c >= j).and_then(|c| addr_from(c + 1)),
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    // `^\s*recipients?:`
+    if s == 0 {
+        return each_way(
+            b,
+            skip_space(b, 0),
+            &[&["recipient"], &["s", ""], &[":"]],
+            &mut |j| addr_from(j),
+        );
+    }
+    None
 }
 
 /// An SMTP `RCPT TO:<addr>` command quoted in the text.
@@ -1156,6 +1458,212 @@ mod hand_matchers {
                     return Some((c[1].parse().unwrap(), Some(c[2].to_ascii_lowercase())));
                 }
                 host.captures(t).map(|c| (c[1].parse().unwrap(), None))
+            },
+        );
+    }
+
+    #[test]
+    fn alone_reads_like_its_regex() {
+        let r = rx(&format!(
+            r#"^(?:(?:"[^"]*"\s*|[^<>@:,]{{0,60}}\s)<({ADDR})>|<?"?({ADDR})"?>?)(?:\s*\([^)]*\))?\s*:?\s*$"#
+        ));
+        same(
+            &[
+                "",
+                "a@example.net",
+                "<a@example.net>",
+                "\"a@example.net\"",
+                "<\"a@example.net\">:",
+                "\"Jo Doe\" <a@example.net>",
+                "\"Jo <x> Doe\"  <a@example.net> (comment) :",
+                "Jo Doe <a@example.net>",
+                "Jo Doe<a@example.net>",
+                "Jo: Doe <a@example.net>",
+                "\"Jo\" x <a@example.net>",
+                "123456789012345678901234567890123456789012345678901234567890 <a@b.cc>",
+                "1234567890123456789012345678901234567890123456789012345678901 <a@b.cc>",
+                "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9} <a@b.cc>",
+                "a@b.cc (x",
+                "a@b.cc (x) (y)",
+                "a@b.cc.",
+                "a@b.cc :  ",
+                "<a@b.cc> <c@d.ee>",
+            ],
+            &pieces(&["<", ">", "\"", "(", ")", ":", ",", "Jo", "x y"]),
+            (250, 100),
+            |t| alone(t).map(String::from),
+            |t| r.captures(t).map(|c| own(c.get(1).or(c.get(2))).unwrap()),
+        );
+    }
+
+    #[test]
+    fn leading_addr_reads_like_its_regex() {
+        let r = rx(&format!(
+            r#"^<?({ADDR})>?(?:\s*\([^)]*\))?(?:\s*(?::|\.\.\.|,)\s*|\s+)[^\s@]"#
+        ));
+        same(
+            &[
+                "",
+                "a@b.cc",
+                "a@b.cc: x",
+                "<a@b.cc>: host x said",
+                "<a@b.cc>... User unknown",
+                "a@b...c",
+                "a@b.c... @",
+                "a@b.cc , x",
+                "a@b.cc (x) y",
+                "a@b.cc (x) @",
+                "a@b.cc (x",
+                "a@b.cc:@",
+                "a@b.cc \u{e9}",
+                "a@b.cc-: x",
+            ],
+            &pieces(&["<", ">", "(", ")", ":", ",", "...", "..", "x"]),
+            (400, 150),
+            |t| leading_addr(t).map(String::from),
+            |t| r.captures(t).map(|c| c[1].to_string()),
+        );
+    }
+
+    #[test]
+    fn labelled_reads_like_its_regex() {
+        let r = rx(&format!(r#"^([^@:<>]{{3,50}}):\s*<?"?({ADDR})"?>?\.?$"#));
+        same(
+            &[
+                "",
+                "Unknown user: a@b.cc",
+                "ab: a@b.cc",
+                "abc:a@b.cc.",
+                "abc: <\"a@b.cc\">.",
+                "abc: a@b.cc..",
+                "a<c: a@b.cc",
+                "x: y: a@b.cc",
+                "12345678901234567890123456789012345678901234567890: a@b.cc",
+                "123456789012345678901234567890123456789012345678901: a@b.cc",
+                "\u{e9}\u{e9}\u{e9}: a@b.cc",
+            ],
+            &pieces(&[
+                "Unknown user",
+                "abc",
+                ":",
+                "<",
+                ">",
+                "\"",
+                "x y",
+                "12345678901234567890",
+            ]),
+            (2500, 150),
+            |t| label_and_addr(t).map(|(l, a)| (l.to_string(), a.to_string())),
+            |t| r.captures(t).map(|c| (c[1].to_string(), c[2].to_string())),
+        );
+    }
+
+    #[test]
+    fn phrase_at_reads_like_its_regex() {
+        let r = rx(&format!(
+            r#"(?i)(?:(?:error|failure|problem)s? (?:delivering|sending)\b.{{0,30}}?\bto|(?:was|wasn't|couldn't be|could not be|cannot be|can't be|has not been|not) (?:delivered|sent|relayed) to|delivery to the following recipients? (?:failed|was aborted|has been delayed)[^:]*:?|(?:failed|undeliverable) recipients?:?|(?:original|intended|unknown|invalid|failed|final) recipients?(?: address)?:|recipient address:|to the following (?:recipients?|address(?:es)?)[^:]*:|not delivered to|delivery failed for|unable to deliver (?:your )?(?:message|mail)? ?to|could not deliver (?:mail|message)? ?to|rejected your message to the following|your message to|failed to deliver to|^\s*recipients?:)\s*:?\s*['"]?<?"?({ADDR})"?>?"#
+        ));
+        same(
+            PHRASE_EDGE,
+            &phrase_pieces(),
+            (200, 50),
+            |t| {
+                r.find(t)
+                    .and_then(|m| phrase_at(t, m.start()))
+                    .map(|(a, e, end)| (t[a..e].to_string(), end))
+            },
+            |t| {
+                r.captures(t)
+                    .map(|c| (c[1].to_string(), c[0].len() + c.get(0).unwrap().start()))
+            },
+        );
+    }
+
+    const PHRASE_EDGE: &[&str] = &[
+        "",
+        "error delivering to a@b.cc",
+        "errors sending your mail to: <a@b.cc>",
+        "error delivering tomas@b.cc",
+        "error delivering message to the recipient tomas@b.cc",
+        "error delivering\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9} to a@b.cc",
+        "error delivering xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx to a@b.cc",
+        "error delivering xxxxxxxxxxxxxxxxxxxxxxxxxxxxx to a@b.cc",
+        "Problems sending your mail to: <a@b.cc>",
+        "It wa\u{17f} not \u{17f}ent to a@b.cc",
+        "wasn't delivered to \"a@b.cc\">",
+        "could not be relayed to a@b.cc",
+        "Delivery to the following recipient failed permanently: a@b.cc",
+        "delivery to the following recipients failed john.doe@b.cc",
+        "delivery to the following recipients failed: x: a@b.cc",
+        "failed recipients@b.cc",
+        "failed recipient address: a@b.cc",
+        "Undeliverable recipients: a@b.cc",
+        "Final-Recipient: a@b.cc",
+        "Final recipient: a@b.cc",
+        "un\u{212a}nown recipient: a@b.cc",
+        "Recipient address: a@b.cc",
+        "to the following addresses: a@b.cc",
+        "to the following recipient (x): 'a@b.cc'",
+        "Delivery failed for a@b.cc",
+        "Unable to deliver your message to a@b.cc",
+        "unable to deliver mailto a@b.cc",
+        "unable to deliver your  to a@b.cc",
+        "Could not deliver mail to a@b.cc",
+        "rejected your message to the following: a@b.cc",
+        "Your me\u{17f}\u{17f}age to a@b.cc",
+        "failed to deliver to a@b.cc",
+        "  recipients: a@b.cc",
+        "recipient:a@b.cc",
+        "Message delivery to 'a@b.cc' has failed",
+        "delivery to <a@b.cc> failed",
+    ];
+
+    fn phrase_pieces() -> Vec<&'static str> {
+        pieces(&[
+            "error",
+            "failures",
+            "problem",
+            " delivering",
+            " sending",
+            " to",
+            "was",
+            "not",
+            " delivered",
+            " sent",
+            " relayed",
+            "delivery to the following recipients",
+            " failed",
+            "recipient",
+            " address",
+            ":",
+            "your message",
+            "could not deliver",
+            "'",
+            "\"",
+            "<",
+            ">",
+            "has",
+            "\n",
+        ])
+    }
+
+    #[test]
+    fn anchor_phrase_reads_like_its_regexes() {
+        let r = rx(&format!(
+            r#"(?i)(?:(?:error|failure|problem)s? (?:delivering|sending)\b.{{0,30}}?\bto|(?:was|wasn't|couldn't be|could not be|cannot be|can't be|has not been|not) (?:delivered|sent|relayed) to|delivery to the following recipients? (?:failed|was aborted|has been delayed)[^:]*:?|(?:failed|undeliverable) recipients?:?|(?:original|intended|unknown|invalid|failed|final) recipients?(?: address)?:|recipient address:|to the following (?:recipients?|address(?:es)?)[^:]*:|not delivered to|delivery failed for|unable to deliver (?:your )?(?:message|mail)? ?to|could not deliver (?:mail|message)? ?to|rejected your message to the following|your message to|failed to deliver to|^\s*recipients?:)\s*:?\s*['"]?<?"?({ADDR})"?>?"#
+        ));
+        let quoted = rx(&format!(
+            r#"(?i)\bdelivery to\s*['"<]({ADDR})['">]\s*(?:has\s+)?failed"#
+        ));
+        same(
+            PHRASE_EDGE,
+            &phrase_pieces(),
+            (200, 50),
+            |t| anchor_phrase(t, &t.to_ascii_lowercase()),
+            |t| {
+                r.captures(t)
+                    .or_else(|| quoted.captures(t))
+                    .map(|c| c[1].to_ascii_lowercase())
             },
         );
     }
