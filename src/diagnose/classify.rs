@@ -46,52 +46,96 @@ pub fn find_enhanced(text: &str) -> Option<String> {
     None
 }
 
+/// A reply code at the start of a text.
+const REPLY_START: &str = r"^\s*(?:smtp;\s*|<<<\s*|#)?([245][0-5]\d)(?:[\s\-]|$)";
+/// A reply code where bounce generators quote replies.
+const REPLY_QUOTED: &str = r"(?i)(?:said:\s*|returned\s*'|<<<\s*|[#(\[]|error:?\s+|reply:?\s*|response:?\s*|code:?\s*|^|\s)([245][0-5]\d)(?:[\s\-]+(?:[245]\.\d{1,3}\.\d{1,3}|[a-z<#])|[\s\-]*$)";
+/// A labelled code field.
+const REPLY_LABELLED: &str = r"(?i)code\s*:\s*([245][0-5]\d)(?:[^\d.]|$)";
+
 /// The SMTP reply code of a reply text (`550 5.1.1 ...` → 550), looking at
 /// the start first and then at places where bounce generators quote replies.
 pub fn find_reply(text: &str) -> Option<u16> {
     static START: OnceLock<Regex> = OnceLock::new();
     static QUOTED: OnceLock<Regex> = OnceLock::new();
-    let start = rx::cached(
-        &START,
-        r"^\s*(?:smtp;\s*|<<<\s*|#)?([245][0-5]\d)(?:[\s\-]|$)",
-    );
-    if let Some(c) = start.caps(text) {
-        return c[1].parse().ok();
+    let start = rx::cached(&START, REPLY_START);
+    // In each pattern the code is the first digit of the match and the two
+    // after it: what comes before it has none. The lazy DFA finds the match
+    // without the capturing engine.
+    let code = |m: regex::Match<'_>| {
+        let s = m.as_str();
+        let i = s.find(|c: char| c.is_ascii_digit())?;
+        s.get(i..i + 3)?.parse().ok()
+    };
+    if let Some(m) = start.find(text) {
+        return code(m);
     }
-    let quoted = rx::cached(
-        &QUOTED,
-        r"(?i)(?:said:\s*|returned\s*'|<<<\s*|[#(\[]|error:?\s+|reply:?\s*|response:?\s*|code:?\s*|^|\s)([245][0-5]\d)(?:[\s\-]+(?:[245]\.\d{1,3}\.\d{1,3}|[a-z<#])|[\s\-]*$)",
-    );
-    if let Some(c) = quoted.caps(text) {
-        return c[1].parse().ok();
+    let quoted = rx::cached(&QUOTED, REPLY_QUOTED);
+    if let Some(m) = quoted.find(text) {
+        return code(m);
     }
     // A labelled code field: "ERROR_CODE :550, ..." (Zoho), "Code: 550,".
     static LABELLED: OnceLock<Regex> = OnceLock::new();
-    let labelled = rx::cached(&LABELLED, r"(?i)code\s*:\s*([245][0-5]\d)(?:[^\d.]|$)");
-    labelled.caps(text).and_then(|c| c[1].parse().ok())
+    let labelled = rx::cached(&LABELLED, REPLY_LABELLED);
+    labelled.find(text).and_then(code)
 }
+
+/// The word the stage pattern of [`find_stage`] captured, from its whole
+/// match: each alternative opens with its own words, and the captured word
+/// is what follows them (or the whole match, or the command word of
+/// `rcpt to command`).
+fn stage_word(m: &str) -> &str {
+    let inside = |open: &str, close: &str| m.strip_prefix(open)?.strip_suffix(close);
+    for lead in ["in reply to ", "after "] {
+        if let Some(rest) = m.strip_prefix(lead) {
+            return rest.strip_prefix("the ").unwrap_or(rest);
+        }
+    }
+    for lead in [
+        "did not like our ",
+        "while sending ",
+        "while performing ",
+        "smtp:",
+        "most progress was ",
+    ] {
+        if let Some(rest) = m.strip_prefix(lead) {
+            return rest;
+        }
+    }
+    if let Some(rest) = m.strip_prefix(">>>") {
+        return rest.trim_start_matches(|c: char| c.is_ascii() && super::text::is_space(c as u8));
+    }
+    if let Some(w) = inside("[", "]").or_else(|| inside("(", ")")) {
+        return w;
+    }
+    if m.ends_with(" command") && ["rcpt", "mail", "data"].iter().any(|w| m.starts_with(w)) {
+        return &m[..4];
+    }
+    m
+}
+
+/// The stage words of bounce texts; the named group that matched holds the
+/// word that tells the stage.
+const STAGE_PATTERN: &str = r"(?x)
+    in\ reply\ to\ (?:the\ )?(?P<a>rcpt|mail|end\ of\ data|data|helo|ehlo|lhlo|connect|initial)
+  | after\ (?:the\ )?(?P<b>rcpt|mail|end\ of\ data|data|helo|ehlo|initial\ connection|sending\ data|pipelined|quit)
+  | >>>\s*(?P<c>rcpt|mail|data|helo|ehlo|\.)
+  | did\ not\ like\ our\ (?P<d>rcpt|mail|final\ data|data|helo|ehlo)
+  | (?P<e>does\ not\ like\ recipient|but\ sender\ was\ rejected|but\ my\ name\ was\ rejected|failed\ on\ data\ command|failed\ after\ i\ sent\ the\ message|but\ greeting\ failed)
+  | \[(?P<f>rcpt_to|mail_from|data|connect|helo)\]
+  | while\ (?:sending|performing)\ (?P<g>rcpt|mail|data|helo|ehlo)
+  | (?P<h>sent\ <<<\ rcpt|sent\ <<<\ mail)
+  | \bsmtp:(?P<i>rcpt|mail|data|helo|ehlo|connect)\b
+  | most\ progress\ was\ (?P<j>rcpt|mail|data|helo|ehlo)
+  | \b(?P<k>rcpt|mail|data)(?:\ to|\ from)?\ command\b
+  | (?P<l>additional\ rcpt\ to\ generated|unknown\ recipient\ or\ mailbox\ unavailable\ ->|for\ text\ command|refused\ to\ talk\ to\ me)
+  | \((?P<m>helo|ehlo|mail|rcpt|data)\)
+    ";
 
 /// The SMTP stage named by the bounce text, if any.
 pub fn find_stage(text_lower: &str) -> Option<Stage> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = rx::cached(
-        &RE,
-        r"(?x)
-            in\ reply\ to\ (?:the\ )?(?P<a>rcpt|mail|end\ of\ data|data|helo|ehlo|lhlo|connect|initial)
-          | after\ (?:the\ )?(?P<b>rcpt|mail|end\ of\ data|data|helo|ehlo|initial\ connection|sending\ data|pipelined|quit)
-          | >>>\s*(?P<c>rcpt|mail|data|helo|ehlo|\.)
-          | did\ not\ like\ our\ (?P<d>rcpt|mail|final\ data|data|helo|ehlo)
-          | (?P<e>does\ not\ like\ recipient|but\ sender\ was\ rejected|but\ my\ name\ was\ rejected|failed\ on\ data\ command|failed\ after\ i\ sent\ the\ message|but\ greeting\ failed)
-          | \[(?P<f>rcpt_to|mail_from|data|connect|helo)\]
-          | while\ (?:sending|performing)\ (?P<g>rcpt|mail|data|helo|ehlo)
-          | (?P<h>sent\ <<<\ rcpt|sent\ <<<\ mail)
-          | \bsmtp:(?P<i>rcpt|mail|data|helo|ehlo|connect)\b
-          | most\ progress\ was\ (?P<j>rcpt|mail|data|helo|ehlo)
-          | \b(?P<k>rcpt|mail|data)(?:\ to|\ from)?\ command\b
-          | (?P<l>additional\ rcpt\ to\ generated|unknown\ recipient\ or\ mailbox\ unavailable\ ->|for\ text\ command|refused\ to\ talk\ to\ me)
-          | \((?P<m>helo|ehlo|mail|rcpt|data)\)
-            ",
-    );
+    let re = rx::cached(&RE, STAGE_PATTERN);
     match gmail_state(text_lower) {
         Some(6) => return Some(Stage::Mail),
         Some(13) => return Some(Stage::Helo),
@@ -99,13 +143,9 @@ pub fn find_stage(text_lower: &str) -> Option<Stage> {
         Some(15 | 17 | 18) => return Some(Stage::Data),
         _ => {}
     }
-    let c = re.caps(text_lower)?;
-    let word = [
-        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
-    ]
-    .iter()
-    .find_map(|n| c.name(n))?
-    .as_str();
+    // The lazy DFA finds the match; which group it filled is plain from
+    // the match itself (see `stage_word`), which spares the capturing engine.
+    let word = stage_word(re.find(text_lower)?.as_str());
     Some(if word.contains("rcpt") || word.contains("recipient") {
         Stage::Rcpt
     } else if word.starts_with("mail") || word.contains("sender was rejected") {
@@ -1931,6 +1971,131 @@ pub fn classify(f: &Facts<'_>) -> Reason {
         }
     }
     reason
+}
+
+/// The stage word and reply code are read from the match as the capture
+/// groups would give them.
+#[cfg(test)]
+mod match_readers {
+    use super::*;
+    use crate::diagnose::rx::oracle::same;
+
+    #[test]
+    fn stage_word_is_the_captured_group() {
+        let re = rx::new(STAGE_PATTERN).unwrap();
+        let names = [
+            "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
+        ];
+        same(
+            &[
+                "",
+                "in reply to the end of data",
+                "in reply to rcpt to command",
+                "after the initial connection",
+                "after sending data",
+                ">>> \t.",
+                ">>>rcpt",
+                "did not like our final data",
+                "failed on data command",
+                "[rcpt_to]",
+                "while performing helo",
+                "sent <<< mail",
+                "smtp:connect ",
+                "most progress was ehlo",
+                "mail from command",
+                "xdata command",
+                "data to command",
+                "for text command",
+                "(ehlo)",
+                "additional rcpt to generated",
+            ],
+            &[
+                "in reply to ",
+                "after ",
+                "the ",
+                "rcpt",
+                "mail",
+                "data",
+                "end of data",
+                "helo",
+                ">>>",
+                " ",
+                "\t",
+                ".",
+                "did not like our ",
+                "[",
+                "]",
+                "(",
+                ")",
+                "_to",
+                "while sending ",
+                "smtp:",
+                " command",
+                " to",
+                " from",
+                "x",
+                "does not like recipient",
+                "sent <<< ",
+                "connect",
+                "initial",
+                " connection",
+            ],
+            (100, 50),
+            |t| re.find(t).map(|m| stage_word(m.as_str()).to_string()),
+            |t| {
+                re.captures(t).map(|c| {
+                    names
+                        .iter()
+                        .find_map(|n| c.name(n))
+                        .unwrap()
+                        .as_str()
+                        .to_string()
+                })
+            },
+        );
+    }
+
+    #[test]
+    fn reply_code_is_the_captured_group() {
+        for (pat, min) in [
+            (REPLY_START, (500, 100)),
+            (REPLY_QUOTED, (2000, 400)),
+            (REPLY_LABELLED, (20, 5)),
+        ] {
+            let re = rx::new(pat).unwrap();
+            let code = |m: regex::Match<'_>| {
+                let s = m.as_str();
+                let i = s.find(|c: char| c.is_ascii_digit())?;
+                s.get(i..i + 3).map(String::from)
+            };
+            same(
+                &[
+                    "",
+                    "550 5.1.1 x",
+                    "smtp; 421 x",
+                    "<<< 552-",
+                    "#550",
+                    "host x said: 554 go away",
+                    "returned '550 x",
+                    "(550 5.7.1 x)",
+                    "error: 550 x",
+                    "Reply: 451 x",
+                    "ERROR_CODE :550, x",
+                    "code: 550.",
+                    "code : 5501",
+                    "\u{17f}aid: 550 x",
+                ],
+                &[
+                    "550", "421", "5.1.1", "smtp;", "<<<", "#", "said:", "returned", "'", "(", "[",
+                    "error", "reply", "response", "code", ":", " ", "-", "x", ".", "\u{17f}",
+                    "\u{212a}",
+                ],
+                min,
+                |t| re.find(t).and_then(code),
+                |t| re.captures(t).map(|c| c[1].to_string()),
+            );
+        }
+    }
 }
 
 #[cfg(test)]

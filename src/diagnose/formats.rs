@@ -1232,16 +1232,44 @@ pub(crate) fn remote_mta(text: &str, lower: &str) -> Option<String> {
         return None;
     }
     static R: OnceLock<Regex> = OnceLock::new();
-    let r = re(
-        &R,
-        r"(?i)(?:\bhost\s+([a-z0-9][\w.\-]*\.[a-z]{2,}|\[[\d.]+\])\s*\[|while talking to\s+([a-z0-9][\w.\-]*\.[a-z]{2,})|\b([a-z0-9][\w.\-]*\.[a-z]{2,})\s*\[[\d.:a-f]+\]\s*(?:said|did not like)|remote server at\s+([a-z0-9][\w.\-]*\.[a-z]{2,})|(?:^|\s)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}) (?:does not like|failed after|failed on))",
-    );
-    let c = r.caps(text)?;
-    (1..=5).find_map(|i| c.get(i)).map(|m| {
-        m.as_str()
-            .trim_matches(|c| c == '[' || c == ']')
-            .to_ascii_lowercase()
-    })
+    let r = re(&R, REMOTE_MTA);
+    let host = remote_in(r.find(text)?.as_str());
+    Some(
+        host.trim_matches(|c| c == '[' || c == ']')
+            .to_ascii_lowercase(),
+    )
+}
+
+/// Names of the remote MTA in a text; one group per layout.
+const REMOTE_MTA: &str = r"(?i)(?:\bhost\s+([a-z0-9][\w.\-]*\.[a-z]{2,}|\[[\d.]+\])\s*\[|while talking to\s+([a-z0-9][\w.\-]*\.[a-z]{2,})|\b([a-z0-9][\w.\-]*\.[a-z]{2,})\s*\[[\d.:a-f]+\]\s*(?:said|did not like)|remote server at\s+([a-z0-9][\w.\-]*\.[a-z]{2,})|(?:^|\s)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}) (?:does not like|failed after|failed on))";
+
+/// The group of [`REMOTE_MTA`] that a match `m` filled, read from the match
+/// (the lazy DFA finds it without the capturing engine): only the first
+/// layout ends in `[`; the second and fourth open with their words and end
+/// in the name, after the last white space; of the others only the third
+/// has a `[`, after the name; the fifth is an IP address between optional
+/// white space and a space.
+fn remote_in(m: &str) -> &str {
+    use super::rx::hand::lit;
+    let space = |c: char| c.is_ascii() && super::text::is_space(c as u8);
+    let b = m.as_bytes();
+    if let Some(rest) = m.strip_suffix('[') {
+        // `host\s+NAME\s*[`
+        let name = rest.trim_end_matches(space);
+        return name
+            .find(space)
+            .map_or(name, |i| name[i..].trim_start_matches(space));
+    }
+    if lit(b, 0, "while talking to", true).is_some()
+        || lit(b, 0, "remote server at", true).is_some()
+    {
+        return m.rfind(space).map_or(m, |i| &m[i + 1..]);
+    }
+    if let Some(i) = m.find('[') {
+        return m[..i].trim_end_matches(space);
+    }
+    let ip = m.trim_start_matches(space);
+    ip.find(' ').map_or(ip, |i| &ip[..i])
 }
 
 /// The hand-written matchers give what the regexes they replace give.
@@ -1684,6 +1712,62 @@ mod hand_matchers {
             (8000, 800),
             |t| bracketed_addr(t).map(String::from),
             |t| r.captures(t).map(|c| c[1].to_string()),
+        );
+    }
+}
+
+#[cfg(test)]
+mod remote_in_tests {
+    use super::*;
+    use crate::diagnose::rx::oracle::same;
+
+    #[test]
+    fn remote_in_is_the_captured_group() {
+        let r = crate::diagnose::rx::new(REMOTE_MTA).unwrap();
+        same(
+            &[
+                "",
+                "host mx.example.net[192.0.2.9] said: 550",
+                "host  [192.0.2.9] \t[x",
+                "HO\u{17f}T mx.example.net [1.2.3.4]",
+                "while talKing to  MX.Example.NET:",
+                "while tal\u{212a}ing to\tmx.example.net",
+                "mx.example.net [192.0.2.1] did not like",
+                "hostx.example.net [::1] said",
+                "Remote Server at mail.example.org returned",
+                "remote \u{17f}erver at mail.example.org",
+                "192.0.2.7 does not like recipient",
+                " 192.0.2.7 FAILED after I sent the message",
+                "1.2.3.4.example.com [1.2.3.4] said",
+            ],
+            &[
+                "host",
+                "HOST",
+                " ",
+                "\t",
+                "mx.example.net",
+                "[",
+                "]",
+                "192.0.2.7",
+                "::1",
+                "said",
+                "did not like",
+                "while talking to",
+                "remote server at",
+                "does not like",
+                "failed after",
+                "failed on",
+                "x",
+                ".",
+                "\u{17f}",
+                "\u{212a}",
+            ],
+            (150, 20),
+            |t| r.find(t).map(|m| remote_in(m.as_str()).to_string()),
+            |t| {
+                r.captures(t)
+                    .map(|c| (1..=5).find_map(|i| c.get(i)).unwrap().as_str().to_string())
+            },
         );
     }
 }
