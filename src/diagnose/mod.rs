@@ -1302,25 +1302,44 @@ fn collect_ips(text: &str, ips: &mut Vec<IpAddr>) {
     );
     let cleaned = host.replace_all(text, " ");
     // qmail names the remote by IP ("192.0.2.1 does not like recipient").
-    let cleaned = remote_ip.replace_all(&cleaned, |c: &regex::Captures<'_>| {
-        let m = c[0].to_ascii_lowercase();
-        if m.starts_with("giving up on")
-            || m.starts_with("connect to")
-            || m.ends_with("like")
-            || m.contains("failed")
-            || m.contains("died")
-            || m.ends_with("said:")
+    // Matches found with `find_iter` (the lazy DFA) rather than through
+    // captures: only the whole match is needed.
+    let mut kept = String::with_capacity(cleaned.len());
+    let mut last = 0;
+    for m in remote_ip.find_iter(&cleaned) {
+        kept.push_str(&cleaned[last..m.start()]);
+        let low = m.as_str().to_ascii_lowercase();
+        if low.starts_with("giving up on")
+            || low.starts_with("connect to")
+            || low.ends_with("like")
+            || low.contains("failed")
+            || low.contains("died")
+            || low.ends_with("said:")
         {
-            " ".to_string()
+            kept.push(' ');
         } else {
-            c[0].to_string()
+            kept.push_str(m.as_str());
         }
-    });
-    for c in ip.captures_iter(&cleaned) {
-        if let Ok(a) = c[1].parse::<IpAddr>() {
+        last = m.end();
+    }
+    kept.push_str(&cleaned[last..]);
+    for m in ip.find_iter(&kept) {
+        if let Ok(a) = ip_in(m.as_str()).parse::<IpAddr>() {
             push_ip(ips, a);
         }
     }
+}
+
+/// The address that a match of `collect_ips`'s IP pattern captured: the
+/// digits and dots from its first digit (the character before the address,
+/// if any, is neither), without the dots that may follow the address.
+fn ip_in(m: &str) -> &str {
+    let from = m.find(|c: char| c.is_ascii_digit()).unwrap_or(m.len());
+    let run = &m[from..];
+    let end = run
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(run.len());
+    run[..end].trim_end_matches('.')
 }
 
 fn finish(
@@ -1663,16 +1682,62 @@ fn ses_json(text: &str, seg: usize, loc: &Locator<'_>) -> Option<(MessageKind, V
 /// Join a multi-line SMTP reply into one sentence for matching: the repeated
 /// `550-5.7.1` prefixes of continuation lines are dropped after the first.
 fn unfold_reply(text: &str) -> String {
-    use regex::Regex;
-    use std::sync::OnceLock;
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = rx::cached(&RE, r"\s[245]\d\d[ \-](?:[245]\.\d{1,3}\.\d{1,3}\s)?");
     // The first reply code stays; later continuation prefixes go.
-    let Some(first) = re.find(text).map(|m| m.end()) else {
+    let b = text.as_bytes();
+    let Some((_, first)) = reply_prefix(b, 0) else {
         return text.to_string();
     };
-    let (head, tail) = text.split_at(first);
-    format!("{head}{}", re.replace_all(tail, " "))
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..first]);
+    let mut last = first;
+    while let Some((start, end)) = reply_prefix(b, last) {
+        out.push_str(&text[last..start]);
+        out.push(' ');
+        last = end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// The first reply prefix from `from` on, as the pattern
+/// `\s[245]\d\d[ \-](?:[245]\.\d{1,3}\.\d{1,3}\s)?` finds it (by hand:
+/// asked of every failure text): its start and end.
+fn reply_prefix(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    let digits = |i: usize| {
+        b[i.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let mut k = from;
+    while let Some(off) = memchr::memchr3(b'2', b'4', b'5', &b[k..]) {
+        let d = k + off;
+        k = d + 1;
+        let code = d > from
+            && text::is_space(b[d - 1])
+            && b.get(d + 1).is_some_and(u8::is_ascii_digit)
+            && b.get(d + 2).is_some_and(u8::is_ascii_digit)
+            && matches!(b.get(d + 3), Some(b' ' | b'-'));
+        if !code {
+            continue;
+        }
+        let mut end = d + 4;
+        // `[245]\.\d{1,3}\.\d{1,3}\s`: each run of digits whole (a longer
+        // one leaves a digit where the dot or space must be).
+        if matches!(b.get(end), Some(b'2' | b'4' | b'5')) && b.get(end + 1) == Some(&b'.') {
+            let n1 = digits(end + 2);
+            let dot = end + 2 + n1;
+            if (1..=3).contains(&n1) && b.get(dot) == Some(&b'.') {
+                let n2 = digits(dot + 1);
+                let sp = dot + 1 + n2;
+                if (1..=3).contains(&n2) && b.get(sp).is_some_and(|&c| text::is_space(c)) {
+                    end = sp + 1;
+                }
+            }
+        }
+        return Some((d - 1, end));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -1714,6 +1779,87 @@ mod raw_lines_tests {
             let numbers: Vec<usize> = raw.range(2, 3).map(|(n, _)| n).collect();
             assert_eq!(numbers, (2..=split.len().min(3)).collect::<Vec<_>>());
         }
+    }
+}
+
+/// The hand-written readers give what the regexes they replace give.
+#[cfg(test)]
+mod hand_reader_tests {
+    use super::*;
+    use crate::diagnose::rx::oracle::same;
+
+    #[test]
+    fn reply_prefix_finds_what_its_regex_finds() {
+        let re = rx::new(r"\s[245]\d\d[ \-](?:[245]\.\d{1,3}\.\d{1,3}\s)?").unwrap();
+        same(
+            &[
+                "",
+                " 550 x",
+                "550 x",
+                "a 550-5.1.1 b 550-5.1.1 c",
+                " 550-5.1.1x",
+                " 550 5.1234.5 x",
+                " 550 5.1.1234 x",
+                " 550 5.12.123\t",
+                " 5501 x",
+                "\t421-4.7.0\n",
+                "  550  550 ",
+                " 550 5.1.1",
+            ],
+            &[
+                "550", "421", "252", " ", "\t", "-", "5.1.1", "4.7.0", ".", "1", "12", "1234", "x",
+                "\u{e9}",
+            ],
+            (2000, 300),
+            |t| {
+                let mut spans = Vec::new();
+                let mut from = 0;
+                while let Some((s, e)) = reply_prefix(t.as_bytes(), from) {
+                    spans.push((s, e));
+                    from = e;
+                }
+                (!spans.is_empty()).then_some(spans)
+            },
+            |t| {
+                let spans: Vec<(usize, usize)> =
+                    re.find_iter(t).map(|m| (m.start(), m.end())).collect();
+                (!spans.is_empty()).then_some(spans)
+            },
+        );
+    }
+
+    #[test]
+    fn ip_in_is_the_captured_group() {
+        let re =
+            rx::new(r"(?:^|[^\d.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:[^\d.]|\.(?:\D|$)|$)")
+                .unwrap();
+        same(
+            &[
+                "",
+                "1.2.3.4",
+                "x1.2.3.4.",
+                "x1.2.3.4..",
+                "[192.0.2.1]",
+                "1.2.3.4.5",
+                "1234.2.3.4 ",
+                "a 10.0.0.1.x",
+            ],
+            &[
+                "1", "192", "0", "2", "1234", ".", "..", " ", "[", "]", "x", "\u{e9}",
+            ],
+            (1000, 100),
+            |t| {
+                let v: Vec<String> = re
+                    .find_iter(t)
+                    .map(|m| ip_in(m.as_str()).to_string())
+                    .collect();
+                (!v.is_empty()).then_some(v)
+            },
+            |t| {
+                let v: Vec<String> = re.captures_iter(t).map(|c| c[1].to_string()).collect();
+                (!v.is_empty()).then_some(v)
+            },
+        );
     }
 }
 
