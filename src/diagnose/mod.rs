@@ -573,7 +573,7 @@ fn diagnose_message(
         if seg.kind != parse::SegKind::Human {
             continue;
         }
-        let mut lines: Vec<&str> = text::lines(&seg.text).collect();
+        let mut lines = text::line_vec(&seg.text);
         parse::unquote(&mut lines);
         let original = formats::original_start(&lines);
         human.push(HumanPart {
@@ -582,8 +582,9 @@ fn diagnose_message(
             original,
         });
     }
-    let mut human_lower = String::new();
-    for (n, l) in human.iter().flat_map(|p| &p.lines).take(4000).enumerate() {
+    let all_lines = || human.iter().flat_map(|p| &p.lines).take(4000);
+    let mut human_lower = String::with_capacity(all_lines().map(|l| l.len() + 1).sum());
+    for (n, l) in all_lines().enumerate() {
         if n > 0 {
             human_lower.push('\n');
         }
@@ -667,7 +668,7 @@ fn diagnose_message(
     if dsn_msgs.is_empty() {
         for (i, s) in ex.segments.iter().enumerate() {
             if s.kind == parse::SegKind::Human && dsn::has_dsn_fields(&s.text) {
-                let mut lines: Vec<&str> = text::lines(&s.text).collect();
+                let mut lines = text::line_vec(&s.text);
                 parse::unquote(&mut lines);
                 let m = dsn::parse(&lines.join("\n"));
                 if !m.recipients.is_empty() {
@@ -762,7 +763,7 @@ fn diagnose_message(
                     .and_then(|m| host_only(&dsn::typed(&m.0).1)),
                 ..Draft::default()
             };
-            let seg_text: Vec<&str> = text::lines(&ex.segments[*si].text).collect();
+            let seg_text = text::line_vec(&ex.segments[*si].text);
             let mut ev = |line: usize| {
                 if let Some(t) = seg_text.get(line) {
                     d.evidence.push(loc.find(*si, line, t));
@@ -1167,6 +1168,8 @@ fn draft_from_lines(
         })
         .collect();
     let has_text = cleaned.iter().any(|t| substantive(t));
+    text.reserve(cleaned.iter().map(|t| t.len() + 1).sum());
+    evidence.reserve(r.lines.len().min(12));
     for (&i, cleaned) in r.lines.iter().zip(cleaned) {
         let mut t = cleaned;
         if has_text && !substantive(t) {

@@ -621,7 +621,7 @@ fn parse_with_parser(
             PartType::Message(inner) => {
                 let raw = inner.raw_message();
                 Body::Message {
-                    headers: header_text(inner.headers_raw()),
+                    headers: header_text(inner.headers_raw().collect::<Vec<_>>().into_iter()),
                     raw: (ex.attached.len() < 4).then(|| {
                         let line =
                             line_of(raw).unwrap_or_else(|| to_line(to_msg(part.offset_body)));
@@ -658,8 +658,9 @@ enum Body<'a> {
 }
 
 /// Header fields as `Name:value` lines.
-fn header_text<'a>(fields: impl Iterator<Item = (&'a str, &'a str)>) -> String {
-    let mut hdr = String::new();
+fn header_text<'a>(fields: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> String {
+    // Sized at once: growing it field by field copied it a dozen times.
+    let mut hdr = String::with_capacity(fields.clone().map(|(n, v)| n.len() + v.len() + 2).sum());
     for (n, v) in fields {
         hdr.push_str(n);
         hdr.push(':');

@@ -27,6 +27,23 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// [`lines`] collected, into a vector sized for them at once: collecting the
+/// iterator grew the vector (and copied it) a dozen times for a long part.
+pub(crate) fn line_vec(text: &str) -> Vec<&str> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', b).count() + 1);
+    let mut start = 0;
+    for p in memchr::memchr_iter(b'\n', b) {
+        let line = &text[start..p];
+        out.push(line.strip_suffix('\r').unwrap_or(line));
+        start = p + 1;
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
 /// Prepared vectorised searchers for a fixed list of words, built on first
 /// use: for callers that need to know which word occurs, or where.
 pub(crate) struct Finders {
@@ -257,6 +274,22 @@ mod tests {
                 "x\r\n\r\n",
             ],
             |t| lines(t).collect(),
+            |t| t.lines().collect(),
+        );
+        splits_like_std(
+            &[
+                "",
+                "a",
+                "a\n",
+                "a\nb",
+                "a\r\nb\r\n",
+                "\n\n",
+                "a\n\nb\n",
+                "\r",
+                "a\rb\n",
+                "x\r\n\r\n",
+            ],
+            line_vec,
             |t| t.lines().collect(),
         );
     }
