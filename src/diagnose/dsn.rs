@@ -98,6 +98,18 @@ fn fields(text: &str) -> Vec<Option<Field<'_>>> {
 
 /// Strip the `type;` prefix of a typed field (`rfc822; a@b` → (`rfc822`, `a@b`)).
 pub(crate) fn typed(value: &str) -> (Option<String>, String) {
+    let (t, v) = split_typed(value);
+    (t.map(str::to_ascii_lowercase), v.to_string())
+}
+
+/// The value of a typed field without its `type;` prefix (`rfc822; a@b` →
+/// `a@b`), borrowed: most callers only read it.
+pub(crate) fn typed_value(value: &str) -> &str {
+    split_typed(value).1
+}
+
+/// A typed field's type as written, if it has one, and its value, trimmed.
+fn split_typed(value: &str) -> (Option<&str>, &str) {
     match value.split_once(';') {
         Some((t, v))
             if !t.trim().is_empty()
@@ -105,9 +117,9 @@ pub(crate) fn typed(value: &str) -> (Option<String>, String) {
                 && !t.contains(' ')
                 && !t.contains('@') =>
         {
-            (Some(t.trim().to_ascii_lowercase()), v.trim().to_string())
+            (Some(t.trim()), v.trim())
         }
-        _ => (None, value.trim().to_string()),
+        _ => (None, value.trim()),
     }
 }
 
@@ -167,8 +179,8 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
             }
         }
         match name {
-            "reporting-mta" => msg.reporting_mta = Some(typed(&f.value).1),
-            "x-postfix-sender" => msg.postfix_sender = clean_address(&typed(&f.value).1),
+            "reporting-mta" => msg.reporting_mta = Some(typed_value(&f.value).to_string()),
+            "x-postfix-sender" => msg.postfix_sender = clean_address(typed_value(&f.value)),
             "final-recipient" | "original-recipient" => {
                 let is_final = name == "final-recipient";
                 let r = cur.get_or_insert_with(DsnRecipient::default);
@@ -184,7 +196,7 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
                     flush(&mut cur, &mut msg);
                 }
                 let r = cur.get_or_insert_with(DsnRecipient::default);
-                if let Some(a) = clean_address(&typed(&f.value).1) {
+                if let Some(a) = clean_address(typed_value(&f.value)) {
                     if is_final {
                         r.final_recipient = Some((a, f.line));
                     } else {
@@ -194,19 +206,18 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
             }
             "action" => {
                 cur.get_or_insert_with(DsnRecipient::default).action =
-                    Some((typed(&f.value).1.to_ascii_lowercase(), f.line))
+                    Some((typed_value(&f.value).to_ascii_lowercase(), f.line))
             }
             "status" => {
-                let val = typed(&f.value).1;
-                if let Some(code) = super::classify::find_enhanced(&val) {
+                let val = typed_value(&f.value);
+                if let Some(code) = super::classify::find_enhanced(val) {
                     let r = cur.get_or_insert_with(DsnRecipient::default);
-                    r.status_text = status_comment(&val, &code);
+                    r.status_text = status_comment(val, &code);
                     r.status = Some((code, f.line));
                 }
             }
             "remote-mta" => {
-                let host = typed(&f.value)
-                    .1
+                let host = typed_value(&f.value)
                     .trim_matches(|c| c == '[' || c == ']')
                     .trim()
                     .to_ascii_lowercase();

@@ -742,7 +742,7 @@ fn diagnose_message(
             prefill.mail_host = m
                 .reporting_mta
                 .as_deref()
-                .map(|v| dsn::typed(v).1.to_ascii_lowercase())
+                .map(|v| dsn::typed_value(v).to_ascii_lowercase())
                 .filter(|h| h.contains('.'));
         }
         if let Some(s) = &m.postfix_sender {
@@ -760,7 +760,7 @@ fn diagnose_message(
                 remote_mta: r
                     .remote_mta
                     .as_ref()
-                    .and_then(|m| host_only(&dsn::typed(&m.0).1)),
+                    .and_then(|m| host_only(dsn::typed_value(&m.0))),
                 ..Draft::default()
             };
             let seg_text = text::line_vec(&ex.segments[*si].text);
@@ -1033,7 +1033,7 @@ fn diagnose_message(
     let mut reporters: Vec<String> = dsn_msgs
         .iter()
         .filter_map(|(_, m)| m.reporting_mta.as_deref())
-        .filter_map(|v| host_only(&dsn::typed(v).1))
+        .filter_map(|v| host_only(dsn::typed_value(v)))
         .collect();
     reporters.extend(first_address(&from).and_then(|a| domain_of(&a)));
     let reporters = reporters.join(" ");
@@ -1198,12 +1198,11 @@ fn draft_from_lines(
 }
 
 fn original_header(ex: &parse::Extracted, name: &str) -> Option<String> {
-    let prefix = format!("{name}:");
     for s in &ex.segments {
         if s.kind == parse::SegKind::Original {
             for l in text::lines(&s.text) {
-                if text::starts_with_ci(l, &prefix) {
-                    return Some(l[prefix.len()..].trim().to_string());
+                if text::starts_with_ci(l, name) && l.as_bytes().get(name.len()) == Some(&b':') {
+                    return Some(l[name.len() + 1..].trim().to_string());
                 }
             }
         }
@@ -1621,7 +1620,7 @@ fn ses_json(text: &str, seg: usize, loc: &Locator<'_>) -> Option<(MessageKind, V
     match kind.as_str() {
         "bounce" => {
             let b = v.get("bounce")?;
-            let mta = str_of(b, "reportingMTA").map(|m| dsn::typed(&m).1);
+            let mta = str_of(b, "reportingMTA").map(|m| dsn::typed_value(&m).to_string());
             for r in b
                 .get("bouncedRecipients")?
                 .as_array()?
@@ -1630,7 +1629,7 @@ fn ses_json(text: &str, seg: usize, loc: &Locator<'_>) -> Option<(MessageKind, V
             {
                 let addr = str_of(r, "emailAddress").and_then(|a| dsn::clean_address(&a));
                 let diag = str_of(r, "diagnosticCode")
-                    .map(|d| dsn::typed(&d).1)
+                    .map(|d| dsn::typed_value(&d).to_string())
                     .unwrap_or_default();
                 drafts.push(Draft {
                     evidence: addr.as_deref().map(ev_for).unwrap_or_default(),
