@@ -395,6 +395,14 @@ const PROVIDER_RULES: &[ProviderRule] = &[
 /// `OFR_506`), Facebook (`RCP-P2`), I.UA (`mail.i.ua/err/2`) and GoDaddy
 /// (`IB212`).
 fn provider_code(text: &str) -> Option<Reason> {
+    if !provider_gate(text) {
+        return None;
+    }
+    provider_code_of(text)
+}
+
+/// [`provider_code`] without its gate.
+fn provider_code_of(text: &str) -> Option<Reason> {
     use Reason::*;
     // Each code below has one of these in it (the text is lower-case).
     static MARKS: super::text::Phrases = super::text::Phrases::new(&[
@@ -524,6 +532,36 @@ fn provider_code(text: &str) -> Option<Reason> {
         });
     }
     None
+}
+
+/// A cheap test that every code [`provider_code`] reads needs, tried before
+/// its phrase automaton (which steps through the text byte by byte): the
+/// words `aup#` or `.i.ua/err/`; a `-` or `_` right after a Facebook word or
+/// (past digits) a Frontier one; or `ib` before a digit. Vectorised searches
+/// for rare bytes rule out most texts.
+fn provider_gate(text: &str) -> bool {
+    static WORDS: super::text::Phrases = super::text::Phrases::new(&["aup#", ".i.ua/err/"]);
+    let b = text.as_bytes();
+    let dash = memchr::memchr2_iter(b'-', b'_', b).any(|p| {
+        let before = &b[..p];
+        let lead = &before[..before.len()
+            - before
+                .iter()
+                .rev()
+                .take_while(|c| c.is_ascii_digit())
+                .count()];
+        ["rcp", "int", "pol", "msg", "dns", "con"]
+            .iter()
+            .any(|w| before.ends_with(w.as_bytes()))
+            || ["lpn", "aaa", "ofr", "ouk"]
+                .iter()
+                .any(|w| lead.ends_with(w.as_bytes()))
+    });
+    static IB: super::text::Finders = super::text::Finders::new(&["ib"]);
+    dash || IB.get()[0]
+        .find_iter(b)
+        .any(|p| b.get(p + 2).is_some_and(u8::is_ascii_digit))
+        || WORDS.any_in(text)
 }
 
 /// IMail's report that its retries ran out.
@@ -1975,6 +2013,67 @@ pub fn classify(f: &Facts<'_>) -> Reason {
 
 /// The stage word and reply code are read from the match as the capture
 /// groups would give them.
+/// The gate of [`provider_code`] lets through every text a code is read from.
+#[cfg(test)]
+mod provider_gate_tests {
+    use super::*;
+    use crate::diagnose::rx::oracle::same;
+
+    #[test]
+    fn gate_keeps_every_code() {
+        same(
+            &[
+                "550 aup#cxbl",
+                "aup#-1010",
+                "lpn_101",
+                "lpnaaa_416",
+                "ofr123-417 x",
+                "ouk123_514",
+                "see https://mail.i.ua/err/4/",
+                "rcp-p1",
+                "pol-t3.",
+                " ib103",
+                "\tib007",
+                "x ib101 y",
+            ],
+            &[
+                "aup#",
+                "cxbl",
+                "-",
+                "_",
+                "1010",
+                "101",
+                "416",
+                "lpn",
+                "lpnaaa",
+                "ofr",
+                "ouk",
+                "123",
+                ".i.ua/err/",
+                "4",
+                "rcp",
+                "int",
+                "pol",
+                "msg",
+                "dns",
+                "con",
+                "p1",
+                "t3",
+                " ",
+                "\t",
+                "ib",
+                "007",
+                "x",
+                "#",
+                "/",
+            ],
+            (50, 10),
+            |t| provider_code(&t.to_ascii_lowercase()),
+            |t| provider_code_of(&t.to_ascii_lowercase()),
+        );
+    }
+}
+
 #[cfg(test)]
 mod match_readers {
     use super::*;

@@ -99,13 +99,65 @@ fn forwarded_bounce_follows(rest: &[&str]) -> bool {
     from && subject
 }
 
+/// A header field name the layout scan skips, then `\s*:`.
+const HEADER_LIKE: &str = r"(?i)^(?:to|from|cc|bcc|reply-to|return-path|sender|delivered-to|envelope-to|received|message-id|in-reply-to|references|subject|date|sent|x-[\w-]+|original-recipient|final-recipient|arrival-date|reporting-mta|dkim-signature|list-[\w-]+|authentication-results)\s*:";
+
+/// True when the line starts like a header field ([`HEADER_LIKE`]). Read by
+/// hand on every line the layout scan tries: the name is what comes before
+/// the first colon (neither a name nor `\s` holds one), less its trailing
+/// white space. A name with a non-ASCII byte (`ſ` and `K` fold to ASCII
+/// letters) is left to the regex.
 fn is_header_like(line: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r"(?i)^(?:to|from|cc|bcc|reply-to|return-path|sender|delivered-to|envelope-to|received|message-id|in-reply-to|references|subject|date|sent|x-[\w-]+|original-recipient|final-recipient|arrival-date|reporting-mta|dkim-signature|list-[\w-]+|authentication-results)\s*:",
-    )
-    .is_match(line.trim_start())
+    let t = line.trim_start();
+    let Some(colon) = memchr::memchr(b':', t.as_bytes()) else {
+        return false;
+    };
+    let mut name = &t.as_bytes()[..colon];
+    if !name.is_ascii() {
+        static R: OnceLock<Regex> = OnceLock::new();
+        return re(&R, HEADER_LIKE).is_match(t);
+    }
+    while let [rest @ .., last] = name {
+        if !super::text::is_space(*last) {
+            break;
+        }
+        name = rest;
+    }
+    const NAMES: &[&[u8]] = &[
+        b"to",
+        b"from",
+        b"cc",
+        b"bcc",
+        b"reply-to",
+        b"return-path",
+        b"sender",
+        b"delivered-to",
+        b"envelope-to",
+        b"received",
+        b"message-id",
+        b"in-reply-to",
+        b"references",
+        b"subject",
+        b"date",
+        b"sent",
+        b"original-recipient",
+        b"final-recipient",
+        b"arrival-date",
+        b"reporting-mta",
+        b"dkim-signature",
+        b"authentication-results",
+    ];
+    if NAMES.iter().any(|n| name.eq_ignore_ascii_case(n)) {
+        return true;
+    }
+    // x-[\w-]+ and list-[\w-]+
+    [&b"x-"[..], b"list-"].iter().any(|p| {
+        name.len() > p.len()
+            && name[..p.len()].eq_ignore_ascii_case(p)
+            && name[p.len()..]
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+    })
 }
 
 /// True when the line ends in an ASCII letter or digit or one of `extra`.
@@ -299,8 +351,12 @@ pub(crate) fn is_lead_in(t: &str) -> bool {
 /// The previous line says the next address is the sender ("A message sent
 /// by", "From:"), not a failed recipient.
 fn introduces_sender(prev: &str) -> bool {
-    let p = prev.trim().trim_end_matches(':').to_ascii_lowercase();
-    p.ends_with("sent by") || p.ends_with(" from") || p == "from" || p == "sender"
+    let p = prev.trim().trim_end_matches(':').as_bytes();
+    let ends = |s: &[u8]| p.len() >= s.len() && p[p.len() - s.len()..].eq_ignore_ascii_case(s);
+    ends(b"sent by")
+        || ends(b" from")
+        || p.eq_ignore_ascii_case(b"from")
+        || p.eq_ignore_ascii_case(b"sender")
 }
 
 /// Phrases of known layouts that name the failed recipient inside a
@@ -540,14 +596,17 @@ fn phrase_at(t: &str, s: usize) -> Option<(usize, usize, usize)> {
 
 /// An SMTP `RCPT TO:<addr>` command quoted in the text.
 fn rcpt_command(lower: &str) -> bool {
+    // The pattern's words first: few lines have them.
+    if !lower.contains("rcpt to") {
+        return false;
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     re(&R, r"rcpt to:?\s*<?[^\s<>@]+@").is_match(lower)
 }
 
 /// True when the line says nothing but "could not deliver to <addr>." — the
-/// address ends the sentence.
-fn only_intro(t: &str, addr: &str) -> bool {
-    let low = t.to_ascii_lowercase();
+/// address ends the sentence. `low` is the line in lower case.
+fn only_intro(low: &str, addr: &str) -> bool {
     low.find(addr).is_some_and(|p| {
         low[p + addr.len()..]
             .chars()
@@ -585,6 +644,16 @@ fn continuation_opener(line: &str) -> bool {
     .is_match(line)
 }
 
+/// `l.trim().is_empty()`, without trimming the many lines that open with
+/// a character other than white space.
+fn is_blank(l: &str) -> bool {
+    match l.as_bytes().first() {
+        None => true,
+        Some(&b) if b.is_ascii() && !super::text::is_space(b) => false,
+        Some(_) => l.trim().is_empty(),
+    }
+}
+
 /// Scan human-readable lines for per-recipient blocks.
 /// `limit` is where the copy of the original message starts
 /// ([`original_start`], or the number of lines).
@@ -592,14 +661,20 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
     // (line, address, the line only introduces the failure, the address
     // stands alone on its line)
     let mut anchors: Vec<(usize, String, bool, bool)> = Vec::new();
+    // The last line with text (untrimmed: it is only read through
+    // `introduces_sender`, which trims it).
     let mut prev_text = "";
     for (i, l) in lines[..limit].iter().enumerate() {
-        let t = l.trim();
         let before = prev_text;
-        if !t.is_empty() {
-            prev_text = t;
+        if !is_blank(l) {
+            prev_text = l;
         }
-        if t.is_empty() || t.len() > 400 || !t.contains('@') || is_header_like(t) {
+        // Most lines have no address: they are passed over before trimming.
+        if memchr::memchr(b'@', l.as_bytes()).is_none() {
+            continue;
+        }
+        let t = l.trim();
+        if t.is_empty() || t.len() > 400 || is_header_like(t) {
             continue;
         }
         let lower = t.to_ascii_lowercase();
@@ -622,7 +697,10 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
         }) {
             // "There was an error delivering your mail to <a>." only introduces
             // the failure: the text comes in the next paragraph.
-            let intro_only = phrase.as_deref() == Some(a.as_str()) && only_intro(t, &a);
+            // `t` (unbulleted) ends the trimmed line, so its lower-case
+            // form ends `lower`.
+            let intro_only = phrase.as_deref() == Some(a.as_str())
+                && only_intro(&lower[lower.len() - t.len()..], &a);
             anchors.push((i, a, intro_only, is_alone));
         }
     }
@@ -1277,6 +1355,83 @@ fn remote_in(m: &str) -> &str {
 mod hand_matchers {
     use super::*;
     use crate::diagnose::rx::oracle::same;
+
+    #[test]
+    fn header_like_is_the_regex() {
+        let r = rx(HEADER_LIKE);
+        same(
+            &[
+                "",
+                ":",
+                "To: a@b",
+                "  from :a@b",
+                "FROM\t\x0b:",
+                "x-:",
+                "x-_-9:",
+                "X-Foo Bar: x",
+                "list-id:",
+                "list-:",
+                "subject",
+                "\u{17f}ubject: x",
+                "\u{17f}ender:",
+                "\u{a0}To: x",
+                "Tox: y",
+                "x-\u{e9}: y",
+                "reply-to : <a@b>",
+                "dkim-signature:v=1",
+            ],
+            &[
+                "to",
+                "From",
+                "cc",
+                "BCC",
+                "reply-to",
+                "sender",
+                "subject",
+                "Sent",
+                "date",
+                "x-",
+                "list-",
+                "_",
+                "-",
+                "9",
+                "a",
+                " ",
+                "\t",
+                ":",
+                "\u{17f}",
+                "\u{212a}",
+                "\u{a0}",
+                "received",
+                "message-id",
+                "authentication-results",
+                "final-recipient",
+                "@",
+            ],
+            (1000, 100),
+            |t| is_header_like(t).then_some(()),
+            |t| r.is_match(t.trim_start()).then_some(()),
+        );
+    }
+
+    #[test]
+    fn blank_is_trimmed_empty() {
+        for t in [
+            "",
+            " ",
+            "\t\r",
+            "\u{a0}",
+            "\u{3000} ",
+            "\u{1c}",
+            "x",
+            " x",
+            "\u{e9}",
+            "\u{a0}x",
+            "\x0b",
+        ] {
+            assert_eq!(is_blank(t), t.trim().is_empty(), "{t:?}");
+        }
+    }
 
     fn rx(p: &str) -> Regex {
         crate::diagnose::rx::new(p).unwrap()
