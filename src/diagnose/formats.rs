@@ -1074,17 +1074,27 @@ fn strip_log_prefix(line: &str) -> &str {
     r.find(line).map(|m| &line[m.end()..]).unwrap_or(line)
 }
 
+/// The sentences [`without_boilerplate`] takes out.
+const BOILERPLATE: &[&str] = &[
+    "primary target ip address responded with:",
+    "attempted failover to alternate host, but that did not succeed.",
+    "either there are no alternate hosts, or delivery failed to all alternate hosts.",
+];
+
+/// Each of [`BOILERPLATE`] holds one of these (the last two share
+/// "alternate host"): two searches rule out all three.
+const BOILERPLATE_GATE: &[&str] = &[
+    "primary target ip address responded with:",
+    "alternate host",
+];
+
 /// Lower-case failure text without the fixed sentences some generators wrap
 /// around the remote reply: they name no cause, and words in them ("IP
 /// address", "delivery failed") would read as one. Exchange's failover note
 /// is the common case.
 pub(crate) fn without_boilerplate(lower: String) -> String {
-    const FIXED: &[&str] = &[
-        "primary target ip address responded with:",
-        "attempted failover to alternate host, but that did not succeed.",
-        "either there are no alternate hosts, or delivery failed to all alternate hosts.",
-    ];
-    static ANY: super::text::Phrases = super::text::Phrases::new(FIXED);
+    const FIXED: &[&str] = BOILERPLATE;
+    static ANY: super::text::Phrases = super::text::Phrases::new(BOILERPLATE_GATE);
     if !ANY.any_in(&lower) {
         return lower;
     }
@@ -1412,6 +1422,13 @@ mod hand_matchers {
             |t| is_header_like(t).then_some(()),
             |t| r.is_match(t.trim_start()).then_some(()),
         );
+    }
+
+    #[test]
+    fn boilerplate_gate_covers_each_sentence() {
+        for f in BOILERPLATE {
+            assert!(BOILERPLATE_GATE.iter().any(|g| f.contains(g)), "{f}");
+        }
     }
 
     #[test]

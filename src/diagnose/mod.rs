@@ -523,13 +523,15 @@ fn is_vacation(ex: &parse::Extracted) -> bool {
 }
 
 fn first_address(v: &str) -> Option<String> {
-    dsn::clean_address(v)
+    // Lower-cased once chosen: a first candidate without '@' is dropped.
+    dsn::clean_address_str(v)
         .filter(|a| a.contains('@'))
         .or_else(|| {
             v.split(|c: char| c.is_whitespace() || c == ',' || c == '<' || c == '>')
                 .find(|w| w.contains('@'))
-                .and_then(dsn::clean_address)
+                .and_then(dsn::clean_address_str)
         })
+        .map(str::to_ascii_lowercase)
 }
 
 fn domain_of(addr: &str) -> Option<String> {
