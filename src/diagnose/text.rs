@@ -260,38 +260,20 @@ mod tests {
 
     #[test]
     fn lines_split_like_the_standard_library() {
-        splits_like_std(
-            &[
-                "",
-                "a",
-                "a\n",
-                "a\nb",
-                "a\r\nb\r\n",
-                "\n\n",
-                "a\n\nb\n",
-                "\r",
-                "a\rb\n",
-                "x\r\n\r\n",
-            ],
-            |t| lines(t).collect(),
-            |t| t.lines().collect(),
-        );
-        splits_like_std(
-            &[
-                "",
-                "a",
-                "a\n",
-                "a\nb",
-                "a\r\nb\r\n",
-                "\n\n",
-                "a\n\nb\n",
-                "\r",
-                "a\rb\n",
-                "x\r\n\r\n",
-            ],
-            line_vec,
-            |t| t.lines().collect(),
-        );
+        let texts = [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "\n\n",
+            "a\n\nb\n",
+            "\r",
+            "a\rb\n",
+            "x\r\n\r\n",
+        ];
+        splits_like_std(&texts, |t| lines(t).collect(), |t| t.lines().collect());
+        splits_like_std(&texts, line_vec, |t| t.lines().collect());
     }
 
     #[test]
