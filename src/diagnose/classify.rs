@@ -26,24 +26,66 @@ pub enum Stage {
 
 /// First enhanced status code (`5.1.1`) in `text`, not part of an IP address or version.
 pub fn find_enhanced(text: &str) -> Option<String> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = rx::cached(&RE, r"([245])\.(\d{1,3})\.(\d{1,3})");
     let b = text.as_bytes();
-    for m in re.find_iter(text) {
-        let before = m.start().checked_sub(1).map(|i| b[i]);
+    for (start, end) in enhanced_matches(b) {
+        let m = &text[start..end];
+        let before = start.checked_sub(1).map(|i| b[i]);
         if before.is_some_and(|c| c.is_ascii_digit() || c == b'.' || c.is_ascii_alphabetic()) {
             continue;
         }
-        let after = b.get(m.end()).copied();
+        let after = b.get(end).copied();
         if after.is_some_and(|c| c.is_ascii_digit()) {
             continue;
         }
-        if after == Some(b'.') && b.get(m.end() + 1).is_some_and(|c| c.is_ascii_digit()) {
+        if after == Some(b'.') && b.get(end + 1).is_some_and(|c| c.is_ascii_digit()) {
             continue;
         }
-        return Some(m.as_str().to_string());
+        return Some(m.to_string());
     }
     None
+}
+
+/// The pattern of enhanced status codes.
+#[cfg(test)]
+const ENHANCED: &str = r"([245])\.(\d{1,3})\.(\d{1,3})";
+
+/// The matches of [`ENHANCED`] as `find_iter` gives them (leftmost, not
+/// overlapping), read by hand from the dots: each match has one right
+/// after its first byte. The first number is a whole run of at most three
+/// digits (a dot must follow it), the second the first three digits of its
+/// run at most.
+fn enhanced_matches(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let digits = move |i: usize, max: usize| {
+        b[i.min(b.len())..]
+            .iter()
+            .take(max)
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        let mut from = pos + 1;
+        while let Some(k) = memchr::memchr(b'.', b.get(from..).unwrap_or(&[])) {
+            let p = from + k;
+            from = p + 1;
+            if !matches!(b[p - 1], b'2' | b'4' | b'5') {
+                continue;
+            }
+            let n1 = digits(p + 1, 4);
+            if n1 == 0 || n1 > 3 || b.get(p + 1 + n1) != Some(&b'.') {
+                continue;
+            }
+            let q = p + n1 + 2;
+            let n2 = digits(q, 3);
+            if n2 == 0 {
+                continue;
+            }
+            pos = q + n2;
+            return Some((p - 1, pos));
+        }
+        pos = b.len();
+        None
+    })
 }
 
 /// A reply code at the start of a text.
@@ -2013,6 +2055,46 @@ pub fn classify(f: &Facts<'_>) -> Reason {
 
 /// The stage word and reply code are read from the match as the capture
 /// groups would give them.
+/// The hand reading of enhanced codes finds what the regex finds.
+#[cfg(test)]
+mod enhanced_tests {
+    use super::*;
+    use crate::diagnose::rx::oracle::same;
+
+    #[test]
+    fn enhanced_matches_are_the_regex_matches() {
+        let re = rx::new(ENHANCED).unwrap();
+        same(
+            &[
+                "",
+                ".",
+                "5.",
+                "5.1.1",
+                "55.1.1",
+                "5.1234.5",
+                "5.123.4567",
+                "2.0.0 4.4.1.5.1.1",
+                "x5.1.1.2",
+                "5.1.",
+                ".5.5.5.5.5",
+                "\u{e9}5.1.1",
+            ],
+            &[
+                "5", "4", "2", "3", ".", "1", "12", "123", "1234", "0", " ", "x", "\u{e9}",
+            ],
+            (1000, 100),
+            |t| {
+                let v: Vec<_> = enhanced_matches(t.as_bytes()).collect();
+                (!v.is_empty()).then_some(v)
+            },
+            |t| {
+                let v: Vec<_> = re.find_iter(t).map(|m| (m.start(), m.end())).collect();
+                (!v.is_empty()).then_some(v)
+            },
+        );
+    }
+}
+
 /// The gate of [`provider_code`] lets through every text a code is read from.
 #[cfg(test)]
 mod provider_gate_tests {
