@@ -734,10 +734,10 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
                 // Allow a gap only when the next text continues this failure.
                 let resume = lines[i + 1..next]
                     .iter()
-                    .find(|l| !l.trim().is_empty())
+                    .find(|l| !is_blank(l))
                     .is_some_and(|l| {
                         lead_in
-                            || (!content && !l.trim().contains('@'))
+                            || (!content && !l.contains('@'))
                             || continuation_opener(l)
                             || (has_reply(l) && l.starts_with([' ', '\t']))
                     });
@@ -800,10 +800,10 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
         {
             let mut j = first;
             // Include the line that introduces the reply.
-            if j > 0 && !lines[j - 1].trim().is_empty() {
+            if j > 0 && !is_blank(lines[j - 1]) {
                 out[0].lines.push(j - 1);
             }
-            while j < limit && !lines[j].trim().is_empty() && j < first + 20 {
+            while j < limit && !is_blank(lines[j]) && j < first + 20 {
                 out[0].lines.push(j);
                 j += 1;
             }
@@ -830,7 +830,7 @@ pub(crate) fn block_naming(lines: &[&str], limit: usize, needle: &str) -> Option
     let at = (0..limit)
         .find(|&i| !is_header_like(lines[i]) && lines[i].to_ascii_lowercase().contains(&needle))?;
     let block: Vec<usize> = (at..limit)
-        .take_while(|&i| !lines[i].trim().is_empty())
+        .take_while(|&i| !is_blank(lines[i]))
         .take(12)
         .collect();
     Some(TextRcpt {
@@ -856,7 +856,7 @@ pub(crate) fn list_notice(lines: &[&str], limit: usize) -> Vec<TextRcpt> {
         let addr = c[1].to_ascii_lowercase();
         let mut block = vec![i];
         i += 1;
-        while i < limit && !lines[i].trim().is_empty() && !r.is_match(lines[i]) {
+        while i < limit && !is_blank(lines[i]) && !r.is_match(lines[i]) {
             block.push(i);
             i += 1;
         }
@@ -877,14 +877,14 @@ pub(crate) fn list_notice(lines: &[&str], limit: usize) -> Vec<TextRcpt> {
 /// it states a failure in known wording.
 fn heading_above(lines: &[&str], first: usize) -> Vec<usize> {
     let mut end = first;
-    while end > 0 && first - end <= 3 && lines[end - 1].trim().is_empty() {
+    while end > 0 && first - end <= 3 && is_blank(lines[end - 1]) {
         end -= 1;
     }
     if end == first || end == 0 || first - end > 3 {
         return Vec::new();
     }
     let mut start = end;
-    while start > 0 && end - start < 4 && !lines[start - 1].trim().is_empty() {
+    while start > 0 && end - start < 4 && !is_blank(lines[start - 1]) {
         start -= 1;
     }
     let text = lines[start..end]
