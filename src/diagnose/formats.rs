@@ -707,7 +707,10 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
     let mut out: Vec<TextRcpt> = Vec::new();
     for (k, (start, addr, intro_only, alone)) in anchors.iter().enumerate() {
         let next = anchors.get(k + 1).map(|a| a.0).unwrap_or(limit);
-        let mut block = vec![*start];
+        // Sized for a typical block at once (up to 40 lines are taken):
+        // growing from one line reallocates at 4, 8 and 16.
+        let mut block = Vec::with_capacity(16);
+        block.push(*start);
         let mut i = start + 1;
         let mut blank_run = 0;
         let first = unbullet(lines[*start].trim());
