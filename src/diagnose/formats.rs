@@ -1156,7 +1156,7 @@ fn sendmail_status(line: &str) -> Option<(u16, Option<String>)> {
 /// reads it: the verb and the address after it. Asked of every line of a
 /// transcript, so matched by hand.
 fn command(l: &str) -> Option<(&str, Option<&str>)> {
-    use super::rx::hand::{addr, boundary, lit, non_ascii_1_to_8, skip_space};
+    use super::rx::hand::{addr, boundary, lit, skip_space};
     const MARKS: [&[&str]; 7] = [
         &[">>>"],
         &["sent", "<<<"],
@@ -1200,19 +1200,36 @@ fn command(l: &str) -> Option<(&str, Option<&str>)> {
         a += usize::from(b.get(a) == Some(&b'<'));
         Some((&l[v..e], addr(b, a, true).map(|end| &l[a..end])))
     };
+    after_marker(b, p, &MARKS, ">>>", rest).or_else(|| rest(p))
+}
+
+/// The first reading of a transcript line that `rest` accepts after one of
+/// its markers: one of `marks`, or up to eight non-ASCII characters and
+/// `arrow` (translated transcripts label the arrows with a word). `p` is
+/// where the line's text begins. Inlined into both readers, which run on
+/// every line of a transcript.
+#[inline(always)]
+fn after_marker<T>(
+    b: &[u8],
+    p: usize,
+    marks: &[&[&str]],
+    arrow: &str,
+    rest: impl Fn(usize) -> Option<T>,
+) -> Option<T> {
+    use super::rx::hand::{lit, non_ascii_1_to_8, skip_space};
     let h = *b.get(p)?;
-    for m in MARKS.iter().filter(|m| may_start(h, m[0])) {
-        if let Some(found) = marker(b, p, m).and_then(rest) {
+    for m in marks.iter().filter(|m| may_start(h, m[0])) {
+        if let Some(found) = marker(b, p, m).and_then(&rest) {
             return Some(found);
         }
     }
     if h >= 0x80 {
-        let translated = non_ascii_1_to_8(b, p).and_then(|i| lit(b, skip_space(b, i), ">>>", true));
-        if let Some(found) = translated.and_then(rest) {
+        let translated = non_ascii_1_to_8(b, p).and_then(|i| lit(b, skip_space(b, i), arrow, true));
+        if let Some(found) = translated.and_then(&rest) {
             return Some(found);
         }
     }
-    rest(p)
+    None
 }
 
 /// Whether a `(?i)` match of `word` can begin with the byte `h`: its first
@@ -1248,7 +1265,7 @@ struct ReplyLine<'a> {
 /// `(?i)^\s*(?:<<<|received\s*>>>|s:|<--|<-|server:|out:|[^\x00-\x7f]{1,8}\s*<<<)?\s*([245][0-5]\d)([ \-]|$)`
 /// reads it. Asked of every line of a transcript, so matched by hand.
 fn reply_line(l: &str) -> Option<ReplyLine<'_>> {
-    use super::rx::hand::{lit, non_ascii_1_to_8, skip_space};
+    use super::rx::hand::skip_space;
     const MARKS: [&[&str]; 7] = [
         &["<<<"],
         &["received", ">>>"],
@@ -1282,22 +1299,10 @@ fn reply_line(l: &str) -> Option<ReplyLine<'_>> {
             end,
         })
     };
-    let h = *b.get(p)?;
-    if h.is_ascii_digit() {
+    if b.get(p)?.is_ascii_digit() {
         return rest(p);
     }
-    for m in MARKS.iter().filter(|m| may_start(h, m[0])) {
-        if let Some(found) = marker(b, p, m).and_then(rest) {
-            return Some(found);
-        }
-    }
-    if h >= 0x80 {
-        let translated = non_ascii_1_to_8(b, p).and_then(|i| lit(b, skip_space(b, i), "<<<", true));
-        if let Some(found) = translated.and_then(rest) {
-            return Some(found);
-        }
-    }
-    None
+    after_marker(b, p, &MARKS, "<<<", rest)
 }
 
 /// The first address in angle brackets (`<(ADDR)>`) in `text`.
