@@ -55,13 +55,7 @@ const ENHANCED: &str = r"([245])\.(\d{1,3})\.(\d{1,3})";
 /// digits (a dot must follow it), the second the first three digits of its
 /// run at most.
 fn enhanced_matches(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let digits = move |i: usize, max: usize| {
-        b[i.min(b.len())..]
-            .iter()
-            .take(max)
-            .take_while(|c| c.is_ascii_digit())
-            .count()
-    };
+    use rx::hand::digits;
     let mut pos = 0;
     std::iter::from_fn(move || {
         let mut from = pos + 1;
@@ -71,12 +65,12 @@ fn enhanced_matches(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
             if !matches!(b[p - 1], b'2' | b'4' | b'5') {
                 continue;
             }
-            let n1 = digits(p + 1, 4);
+            let n1 = digits(b, p + 1, 4);
             if n1 == 0 || n1 > 3 || b.get(p + 1 + n1) != Some(&b'.') {
                 continue;
             }
             let q = p + n1 + 2;
-            let n2 = digits(q, 3);
+            let n2 = digits(b, q, 3);
             if n2 == 0 {
                 continue;
             }

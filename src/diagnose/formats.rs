@@ -182,7 +182,7 @@ fn anchor_alone(t: &str) -> Option<String> {
 /// `^(?:(?:"[^"]*"\s*|[^<>@:,]{0,60}\s)<(ADDR)>|<?"?(ADDR)"?>?)(?:\s*\([^)]*\))?\s*:?\s*$`
 /// reads it (asked of most lines with an `@`, so matched by hand).
 fn alone(t: &str) -> Option<&str> {
-    use super::rx::hand::{addr, skip_space};
+    use super::rx::hand::{addr, comment_end, skip_space};
     let b = t.as_bytes();
     // `(?:\s*\([^)]*\))?\s*:?\s*$` at `i`.
     let rest = |i: usize| {
@@ -190,11 +190,7 @@ fn alone(t: &str) -> Option<&str> {
             let k = skip_space(b, k);
             skip_space(b, k + usize::from(b.get(k) == Some(&b':'))) == b.len()
         };
-        let j = skip_space(b, i);
-        let comment = (b.get(j) == Some(&b'('))
-            .then(|| memchr::memchr(b')', &b[j + 1..]))
-            .flatten();
-        comment.is_some_and(|c| end(j + 2 + c)) || end(i)
+        comment_end(b, i).is_some_and(end) || end(i)
     };
     // `<(ADDR)>` and the rest, from `i` on.
     let bracketed = |i: usize| {
@@ -250,7 +246,7 @@ fn anchor_leading(t: &str) -> Option<String> {
 /// `^<?(ADDR)>?(?:\s*\([^)]*\))?(?:\s*(?::|\.\.\.|,)\s*|\s+)[^\s@]` reads it
 /// (matched by hand: asked of many lines).
 fn leading_addr(t: &str) -> Option<&str> {
-    use super::rx::hand::{addr_ends, skip_space};
+    use super::rx::hand::{addr_ends, comment_end, skip_space};
     let b = t.as_bytes();
     // `(?:\s*(?::|\.\.\.|,)\s*|\s+)[^\s@]` at `k`.
     let sep = |k: usize| {
@@ -269,11 +265,7 @@ fn leading_addr(t: &str) -> Option<&str> {
     // `>?(?:\s*\([^)]*\))?` and the separator at `i`.
     let rest = |i: usize| {
         let i = i + usize::from(b.get(i) == Some(&b'>'));
-        let j = skip_space(b, i);
-        let comment = (b.get(j) == Some(&b'('))
-            .then(|| memchr::memchr(b')', &b[j + 1..]))
-            .flatten();
-        comment.is_some_and(|c| sep(j + 2 + c)) || sep(i)
+        comment_end(b, i).is_some_and(sep) || sep(i)
     };
     let a = usize::from(b.first() == Some(&b'<'));
     addr_ends(b, a, false).find(|&e| rest(e)).map(|e| &t[a..e])
@@ -1096,13 +1088,12 @@ const BOILERPLATE_GATE: &[&str] = &[
 /// address", "delivery failed") would read as one. Exchange's failover note
 /// is the common case.
 pub(crate) fn without_boilerplate(lower: String) -> String {
-    const FIXED: &[&str] = BOILERPLATE;
     static ANY: super::text::Phrases = super::text::Phrases::new(BOILERPLATE_GATE);
     if !ANY.any_in(&lower) {
         return lower;
     }
     let mut out = lower;
-    for f in FIXED {
+    for f in BOILERPLATE {
         if out.contains(f) {
             out = out.replace(f, " ");
         }

@@ -1707,12 +1707,8 @@ fn unfold_reply(text: &str) -> String {
 /// `\s[245]\d\d[ \-](?:[245]\.\d{1,3}\.\d{1,3}\s)?` finds it (by hand:
 /// asked of every failure text): its start and end.
 fn reply_prefix(b: &[u8], from: usize) -> Option<(usize, usize)> {
-    let digits = |i: usize| {
-        b[i.min(b.len())..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit())
-            .count()
-    };
+    // Counting a fourth digit is enough to refuse a longer run.
+    let digits = |i: usize| rx::hand::digits(b, i, 4);
     let mut k = from;
     while let Some(off) = memchr::memchr3(b'2', b'4', b'5', &b[k..]) {
         let d = k + off;

@@ -118,6 +118,25 @@ pub(crate) mod hand {
         i
     }
 
+    /// The length of the run of ASCII digits at `i`, counted up to `max`
+    /// (`\d{1,3}` needs to know whether a fourth digit follows).
+    pub(crate) fn digits(b: &[u8], i: usize, max: usize) -> usize {
+        b[i.min(b.len())..]
+            .iter()
+            .take(max)
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    }
+
+    /// The end of a comment `\s*\([^)]*\)` at `i`, if one is there.
+    pub(crate) fn comment_end(b: &[u8], i: usize) -> Option<usize> {
+        let j = skip_space(b, i);
+        (b.get(j) == Some(&b'('))
+            .then(|| memchr::memchr(b')', &b[j + 1..]))
+            .flatten()
+            .map(|c| j + 2 + c)
+    }
+
     /// True when `b[i]` is an ASCII word byte (`\w` for `\b`).
     fn is_word(b: &[u8], i: usize) -> bool {
         b.get(i)

@@ -236,10 +236,13 @@ impl Matcher {
                             regex: re.clone(),
                         });
                         // Gates of the pattern as written, with Unicode
-                        // classes: each ASCII class is a subset of its
-                        // Unicode one, so the literals still begin every
-                        // match, and they are fewer and shorter (a bounded
-                        // `\d` spells out every digit string it allows).
+                        // classes: ASCII `\d`, `\w` and `\s` are subsets of
+                        // the Unicode ones, and a negated class is too large
+                        // for the extractor to spell out in either form (the
+                        // literals stop there), so the literals still begin
+                        // every match of the ASCII pattern. They are also
+                        // fewer and shorter: an ASCII bounded `\d` spells out
+                        // every digit string it allows.
                         match gates(re.as_str()) {
                             Some(gs) => gs.iter().for_each(|g| add(g, Target::Gate(k))),
                             None => ungated.push(k),
