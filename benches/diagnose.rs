@@ -7,20 +7,30 @@
 //! loading (our knowledge base, Perl's `use Sisimai`) are outside the timing;
 //! one untimed warm-up pass over all files; then timed passes, each reading
 //! every file from disk and diagnosing it, each pass timed on its own (wall
-//! and CPU, user + system). A pass of ours takes a tenth of a second, so we
-//! run more of them than of Sisimai's two-second passes, for a comparable
-//! span of measuring. On a shared machine other load only ever adds time,
-//! in bursts: the median pass is the main figure, and the mean over all
-//! passes is printed beside it.
+//! and CPU, user + system).
+//!
+//! The two sides take turns: a few passes of ours, one pass of Sisimai's,
+//! a few of ours, and so on. On a shared machine other load comes in bursts
+//! that can slow everything by a third for a second or more, and only ever
+//! adds time; measured one after the other, the two sides would see
+//! different bursts. Taking turns, each Sisimai pass is compared with our
+//! passes just before and after it, and the ratio printed is the median of
+//! those paired ratios, with their range. Each side's median pass, the
+//! means, and the ratio of the two medians are printed beside it.
 
 use bounce_doctor::diagnose::diagnose;
 use bounce_doctor::knowledge::KnowledgeBase;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
-/// Timed passes of ours and of Sisimai's.
-const ROUNDS: usize = 20;
-const SISIMAI_ROUNDS: usize = 5;
+/// Timed passes of Sisimai's (about half a second each), and of ours
+/// before and after each of them (about a fiftieth of a second each); ours
+/// alone when Sisimai is not installed.
+const SISIMAI_ROUNDS: usize = 9;
+const AROUND: usize = 8;
+const ALONE: usize = 40;
 
 /// The median of `v` (which is not empty).
 fn median(v: &mut [f64]) -> f64 {
@@ -83,6 +93,91 @@ fn cpu_seconds() -> Option<f64> {
     None
 }
 
+/// One timed pass of ours: every file read and diagnosed. Wall and CPU
+/// seconds.
+fn our_pass(files: &[PathBuf], kb: &KnowledgeBase) -> (f64, Option<f64>) {
+    let cpu_start = cpu_seconds();
+    let start = Instant::now();
+    for f in files {
+        let bytes = std::fs::read(f).expect("read");
+        std::hint::black_box(diagnose(std::hint::black_box(&bytes), kb).ok());
+    }
+    let wall = start.elapsed().as_secs_f64();
+    (wall, cpu_seconds().zip(cpu_start).map(|(b, a)| b - a))
+}
+
+/// benches/sisimai.pl in paired mode: it loads Sisimai, makes its warm-up
+/// pass, and then makes one timed pass per line it reads.
+struct Sisimai {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Sisimai {
+    /// Started and warmed up; `Err` says why there is no Sisimai side.
+    fn start(files: &[PathBuf]) -> Result<Sisimai, String> {
+        let has_sisimai = Command::new("perl")
+            .args(["-MSisimai", "-e", "1"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !has_sisimai {
+            return Err("not installed (apt-get install -y libsisimai-perl)".into());
+        }
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/sisimai.pl");
+        let mut child = Command::new("perl")
+            .arg(&script)
+            .arg("--paired")
+            .args(files)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run perl: {e}"))?;
+        let stdin = child.stdin.take();
+        let stdout = BufReader::new(child.stdout.take().expect("piped"));
+        let mut s = Sisimai {
+            child,
+            stdin,
+            stdout,
+        };
+        match s.line().as_deref() {
+            Some("ready") => Ok(s),
+            other => Err(format!("unexpected start: {other:?}")),
+        }
+    }
+
+    fn line(&mut self) -> Option<String> {
+        let mut l = String::new();
+        (self.stdout.read_line(&mut l).ok()? > 0).then(|| l.trim_end().to_string())
+    }
+
+    /// One timed pass: wall and CPU seconds.
+    fn pass(&mut self) -> Option<(f64, f64)> {
+        writeln!(self.stdin.as_mut()?, "pass").ok()?;
+        let l = self.line()?;
+        let w: Vec<&str> = l.split_whitespace().collect();
+        match w[..] {
+            ["pass", wall, cpu] => Some((wall.parse().ok()?, cpu.parse().ok()?)),
+            _ => None,
+        }
+    }
+
+    /// Ends the script; returns what it printed last (its result count).
+    fn finish(mut self) -> Vec<String> {
+        drop(self.stdin.take());
+        let rest = std::iter::from_fn(|| self.line()).collect();
+        let _ = self.child.wait();
+        rest
+    }
+}
+
+/// "min-max" of a list of ratios.
+fn range(v: &[f64]) -> String {
+    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = v.iter().copied().fold(0.0, f64::max);
+    format!("{lo:.1}-{hi:.1}")
+}
+
 fn main() {
     let Some(dir) = corpus() else {
         println!("corpus not found: nothing to measure");
@@ -106,25 +201,43 @@ fn main() {
             recipients += m.iter().map(|m| m.recipients.len()).sum::<usize>();
         }
     }
-    let (mut wall, mut cpu) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        let cpu_start = cpu_seconds();
-        let start = Instant::now();
-        for f in &files {
-            let bytes = std::fs::read(f).expect("read");
-            std::hint::black_box(diagnose(std::hint::black_box(&bytes), &kb).ok());
-        }
-        wall.push(start.elapsed().as_secs_f64());
-        if let Some((b, a)) = cpu_seconds().zip(cpu_start) {
-            cpu.push(b - a);
-        }
-    }
+
     let n = files.len();
+    let mut sisimai = Sisimai::start(&files);
+    let mut ours: Vec<(f64, Option<f64>)> = Vec::new();
+    let mut theirs: Vec<(f64, f64)> = Vec::new();
+    let (mut pair_wall, mut pair_cpu) = (Vec::new(), Vec::new());
+    match &mut sisimai {
+        Ok(s) => {
+            let mut before: Vec<_> = (0..AROUND).map(|_| our_pass(&files, &kb)).collect();
+            ours.extend(&before);
+            for _ in 0..SISIMAI_ROUNDS {
+                let Some((sw, sc)) = s.pass() else {
+                    break;
+                };
+                let after: Vec<_> = (0..AROUND).map(|_| our_pass(&files, &kb)).collect();
+                let around = || before.iter().chain(&after);
+                pair_wall.push(sw / median(&mut around().map(|p| p.0).collect::<Vec<_>>()));
+                let cpus: Vec<f64> = around().filter_map(|p| p.1).collect();
+                if cpus.len() == 2 * AROUND {
+                    pair_cpu.push(sc / median(&mut cpus.clone()));
+                }
+                theirs.push((sw, sc));
+                ours.extend(&after);
+                before = after;
+            }
+        }
+        Err(_) => ours.extend((0..ALONE).map(|_| our_pass(&files, &kb))),
+    }
+
+    let wall: Vec<f64> = ours.iter().map(|p| p.0).collect();
+    let cpu: Vec<f64> = ours.iter().filter_map(|p| p.1).collect();
     let (wall_mean, wall_median) = per_email(&wall, n);
-    let cpu_times = (!cpu.is_empty()).then(|| per_email(&cpu, n));
+    let cpu_times = (cpu.len() == ours.len()).then(|| per_email(&cpu, n));
     println!(
-        "bounce-doctor {wall_median:.6} s/email wall, {} s/email cpu (median of {ROUNDS} passes over {n} emails after a warm-up pass; means {wall_mean:.6} wall, {} cpu; {recipients} recipients per pass, {:.0} emails/s)",
+        "bounce-doctor {wall_median:.6} s/email wall, {} s/email cpu (median of {} passes over {n} emails after a warm-up pass; means {wall_mean:.6} wall, {} cpu; {recipients} recipients per pass, {:.0} emails/s)",
         cpu_times.map(|c| format!("{:.6}", c.1)).unwrap_or("?".into()),
+        ours.len(),
         cpu_times.map(|c| format!("{:.6}", c.0)).unwrap_or("?".into()),
         1.0 / wall_median
     );
@@ -139,51 +252,42 @@ fn main() {
         mib(rss_before)
     );
 
-    // Sisimai side by side, when installed.
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/sisimai.pl");
-    let has_sisimai = std::process::Command::new("perl")
-        .args(["-MSisimai", "-e", "1"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_sisimai {
-        println!("sisimai: not installed (apt-get install -y libsisimai-perl) - no ratio");
-        return;
-    }
-    let out = std::process::Command::new("perl")
-        .arg(&script)
-        .arg(SISIMAI_ROUNDS.to_string())
-        .args(&files)
-        .output()
-        .expect("run perl");
-    let text = String::from_utf8_lossy(&out.stdout);
-    // "pass WALL CPU" lines (seconds per pass), then a summary line.
-    let (mut s_wall, mut s_cpu) = (Vec::new(), Vec::new());
-    for l in text.lines() {
-        let w: Vec<&str> = l.split_whitespace().collect();
-        if let ["pass", wall, cpu] = w[..] {
-            s_wall.extend(wall.parse::<f64>().ok());
-            s_cpu.extend(cpu.parse::<f64>().ok());
-        } else {
-            println!("{l}");
+    let s = match sisimai {
+        Ok(s) => s,
+        Err(why) => {
+            println!("sisimai: {why} - no ratio");
+            return;
         }
+    };
+    for l in s.finish() {
+        println!("{l}");
     }
-    if s_wall.is_empty() {
+    if theirs.is_empty() {
         println!("sisimai: no timings read - no ratio");
         return;
     }
+    let s_wall: Vec<f64> = theirs.iter().map(|p| p.0).collect();
+    let s_cpu: Vec<f64> = theirs.iter().map(|p| p.1).collect();
     let (sw_mean, sw_median) = per_email(&s_wall, n);
     let (sc_mean, sc_median) = per_email(&s_cpu, n);
     println!(
-        "sisimai {sw_median:.6} s/email wall, {sc_median:.6} s/email cpu (median of {SISIMAI_ROUNDS} passes; means {sw_mean:.6} wall, {sc_mean:.6} cpu)"
+        "sisimai {sw_median:.6} s/email wall, {sc_median:.6} s/email cpu (median of {} passes; means {sw_mean:.6} wall, {sc_mean:.6} cpu)",
+        theirs.len()
     );
     println!(
-        "ratio (wall): bounce-doctor is {:.1}x faster than Sisimai (means: {:.1}x)",
+        "ratio (wall): bounce-doctor is {:.1}x faster than Sisimai (median of {} paired ratios, range {}; ratio of the medians {:.1}x, of the means {:.1}x)",
+        median(&mut pair_wall.clone()),
+        pair_wall.len(),
+        range(&pair_wall),
         sw_median / wall_median,
         sw_mean / wall_mean
     );
-    if let Some((c_mean, c_median)) = cpu_times {
+    if let (Some((c_mean, c_median)), false) = (cpu_times, pair_cpu.is_empty()) {
         println!(
-            "ratio (cpu): bounce-doctor is {:.1}x faster than Sisimai (means: {:.1}x)",
+            "ratio (cpu): bounce-doctor is {:.1}x faster than Sisimai (median of {} paired ratios, range {}; ratio of the medians {:.1}x, of the means {:.1}x)",
+            median(&mut pair_cpu.clone()),
+            pair_cpu.len(),
+            range(&pair_cpu),
             sc_median / c_median,
             sc_mean / c_mean
         );
