@@ -1758,7 +1758,7 @@ struct RuleHits {
 /// earliest rule of a table with a fragment in the text is the smallest
 /// number of that table among the matches.
 struct RuleTable {
-    automaton: Option<aho_corasick::AhoCorasick>,
+    automaton: Option<super::text::PrefixSet>,
     fragments: Vec<(Reason, &'static str)>,
     /// Fragments `..vendor` are `VENDOR_RULES`, the rest `TEXT_RULES`.
     vendor: usize,
@@ -1773,11 +1773,7 @@ impl RuleTable {
         };
         let fragments: Vec<(Reason, &'static str)> =
             flat(VENDOR_RULES).chain(flat(TEXT_RULES)).collect();
-        // Contiguous NFA: a DFA for a table this size costs megabytes.
-        let automaton = aho_corasick::AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(fragments.iter().map(|(_, f)| f))
-            .ok();
+        let automaton = super::text::PrefixSet::new(fragments.iter().map(|(_, f)| f));
         RuleTable {
             automaton,
             vendor: flat(VENDOR_RULES).count(),
@@ -1799,22 +1795,21 @@ impl RuleTable {
         };
         let hb = text.as_bytes();
         let (mut vendor, mut rule): (Option<usize>, Option<usize>) = (None, None);
-        for m in ac.find_overlapping_iter(text) {
-            let order = m.pattern().as_usize();
+        ac.each(hb, |order, start, end| {
             if order < self.vendor {
                 if vendor.is_none_or(|o| order < o) {
                     vendor = Some(order);
                 }
-                continue;
+                return;
             }
             if rule.is_some_and(|o| o <= order) {
-                continue;
+                return;
             }
-            if self.fragments[order].1.len() < 5 && !word_at(hb, m.start(), m.end()) {
-                continue;
+            if self.fragments[order].1.len() < 5 && !word_at(hb, start, end) {
+                return;
             }
             rule = Some(order);
-        }
+        });
         RuleHits {
             vendor: vendor.map(|o| self.fragments[o]),
             text: rule.map(|o| self.fragments[o]),

@@ -10,7 +10,7 @@ mod mime;
 pub mod outcome;
 mod parse;
 pub(crate) mod rx;
-mod text;
+pub(crate) mod text;
 
 use rx::Caps;
 use text::Phrases;

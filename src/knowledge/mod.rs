@@ -142,7 +142,7 @@ pub(crate) struct Matcher {
 #[derive(Debug)]
 struct MatcherInner {
     /// Automaton over every distinct literal and gate.
-    automaton: Option<aho_corasick::AhoCorasick>,
+    automaton: Option<crate::diagnose::text::PrefixSet>,
     /// For each automaton pattern: what its occurrence means.
     targets: Vec<Vec<Target>>,
     /// Every regex of the base, with its owning entry and weight.
@@ -253,7 +253,7 @@ impl Matcher {
         }
         // Building only fails on size limits far beyond a knowledge base; then
         // literal patterns find nothing and every regex is run.
-        let automaton = aho_corasick::AhoCorasick::new(&sources).ok();
+        let automaton = crate::diagnose::text::PrefixSet::new(&sources);
         if automaton.is_none() {
             ungated = (0..regexes.len()).collect();
         }
@@ -278,15 +278,15 @@ impl Matcher {
         };
         let mut gates: Vec<usize> = Vec::new();
         if let Some(ac) = &m.automaton {
-            for hit in ac.find_overlapping_iter(text_lower) {
-                for t in &m.targets[hit.pattern().as_usize()] {
+            ac.each(text_lower.as_bytes(), |pattern, _, _| {
+                for t in &m.targets[pattern] {
                     match *t {
                         Target::Literal { entry, weight } => note(entry, weight),
                         Target::Gate(k) if !gates.contains(&k) => gates.push(k),
                         Target::Gate(_) => {}
                     }
                 }
-            }
+            });
         }
         // Ungated regexes have no gate literal, so the two lists are disjoint.
         for &k in m.ungated.iter().chain(&gates) {
