@@ -212,20 +212,22 @@ impl<'a> RawLines<'a> {
     fn get(&self, n: usize) -> Option<&'a str> {
         let i = n.checked_sub(1)?;
         let mut spans = self.spans.borrow_mut();
-        while spans.len() <= i {
-            let start = self.next.get()?;
-            match memchr::memchr(b'\n', &self.text.as_bytes()[start..]) {
-                Some(p) => {
-                    spans.push((start, start + p));
-                    self.next.set(Some(start + p + 1));
-                }
-                None => {
-                    spans.push((start, self.text.len()));
-                    self.next.set(None);
-                }
+        if spans.len() <= i {
+            // The lines up to `n`, in one pass from where the last stopped.
+            let from = self.next.get()?;
+            let mut start = from;
+            text::each_newline(&self.text.as_bytes()[from..], |p| {
+                spans.push((start, from + p));
+                start = from + p + 1;
+                spans.len() <= i
+            });
+            self.next.set(Some(start));
+            if spans.len() <= i {
+                spans.push((start, self.text.len()));
+                self.next.set(None);
             }
         }
-        let (a, b) = spans[i];
+        let (a, b) = *spans.get(i)?;
         Some(&self.text[a..b])
     }
 

@@ -27,17 +27,56 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// [`lines`] collected, into a vector sized for them at once: collecting the
-/// iterator grew the vector (and copied it) a dozen times for a long part.
+/// Calls `found` with the position of each `\n` in `b`, in order, while
+/// it returns true. The engine walks many short lines: a search per line
+/// (memchr) costs some fifty instructions to set up and finish, where a
+/// pass that compares sixteen bytes at a time and lists the line breaks it
+/// saw costs a few per line.
+pub(crate) fn each_newline(b: &[u8], mut found: impl FnMut(usize) -> bool) {
+    let mut i = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        };
+        // SAFETY: SSE2 is part of every x86_64 processor, and each load reads
+        // the sixteen bytes b[i..i + 16], which are in bounds.
+        unsafe {
+            let nl = _mm_set1_epi8(b'\n' as i8);
+            while i + 16 <= b.len() {
+                let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
+                let mut mask = _mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) as u32;
+                while mask != 0 {
+                    if !found(i + mask.trailing_zeros() as usize) {
+                        return;
+                    }
+                    mask &= mask - 1;
+                }
+                i += 16;
+            }
+        }
+    }
+    for (k, &c) in b[i..].iter().enumerate() {
+        if c == b'\n' && !found(i + k) {
+            return;
+        }
+    }
+}
+
+/// [`lines`] collected, into a vector sized for them from the start:
+/// collecting the iterator grew the vector (and copied it) a dozen times for
+/// a long part.
 pub(crate) fn line_vec(text: &str) -> Vec<&str> {
     let b = text.as_bytes();
-    let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', b).count() + 1);
+    // Room for lines of 24 bytes on average; longer in bounces.
+    let mut out = Vec::with_capacity(b.len() / 24 + 2);
     let mut start = 0;
-    for p in memchr::memchr_iter(b'\n', b) {
+    each_newline(b, |p| {
         let line = &text[start..p];
         out.push(line.strip_suffix('\r').unwrap_or(line));
         start = p + 1;
-    }
+        true
+    });
     if start < text.len() {
         out.push(&text[start..]);
     }
@@ -363,6 +402,35 @@ pub(crate) fn has_code_start(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `each_newline` lists what memchr finds, at every length around the
+    /// sixteen-byte blocks and with line breaks at every offset, and stops
+    /// when asked.
+    #[test]
+    fn each_newline_finds_every_line_break() {
+        for len in 0..70 {
+            for step in 1..20 {
+                let b: Vec<u8> = (0..len)
+                    .map(|i| if i % step == step - 1 { b'\n' } else { b'a' })
+                    .collect();
+                let want: Vec<usize> = memchr::memchr_iter(b'\n', &b).collect();
+                let mut got = Vec::new();
+                each_newline(&b, |p| {
+                    got.push(p);
+                    true
+                });
+                assert_eq!(got, want, "{len} {step}");
+                for stop in 1..=want.len() {
+                    let mut got = Vec::new();
+                    each_newline(&b, |p| {
+                        got.push(p);
+                        got.len() < stop
+                    });
+                    assert_eq!(got, want[..stop], "{len} {step} {stop}");
+                }
+            }
+        }
+    }
 
     /// Every occurrence of every pattern, found one pattern at a time.
     fn occurrences(patterns: &[String], hay: &[u8]) -> Vec<(usize, usize, usize)> {
