@@ -369,18 +369,6 @@ fn clip(mut s: String) -> String {
     s
 }
 
-/// Collapse runs of whitespace (folded replies become one line).
-fn squash(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in text::words(s) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
-}
-
 fn bounce_subject(subject: &str) -> bool {
     static WORDS: Phrases = Phrases::new(&[
         "undeliver",
@@ -699,7 +687,7 @@ fn diagnose_message(
                     addr: r.addr,
                     action: Some(r.action.to_string()),
                     status: r.status,
-                    diagnostic: squash(&r.text),
+                    diagnostic: text::squash(&r.text),
                     remote_mta: r.remote_mta,
                     evidence: vec![h.evidence(&loc, r.line)],
                     ..Draft::default()
@@ -783,11 +771,11 @@ fn diagnose_message(
                 ev(*l);
             }
             if let Some((text, l)) = &r.diagnostic {
-                d.diagnostic = squash(text);
+                d.diagnostic = text::squash(text);
                 ev(*l);
             } else if let (Some(text), Some((_, l))) = (&r.status_text, &r.status) {
                 // No Diagnostic-Code: the Status field's own comment is the text.
-                d.diagnostic = squash(text);
+                d.diagnostic = text::squash(text);
                 ev(*l);
             }
             // The human part often says more (stage, remote host).
@@ -1189,7 +1177,7 @@ fn draft_from_lines(
             evidence.push(h.evidence(loc, i));
         }
     }
-    let diagnostic = squash(&text);
+    let diagnostic = text::squash(&text);
     let lower = diagnostic.to_ascii_lowercase();
     Draft {
         addr: r.addr.clone(),
@@ -1557,7 +1545,7 @@ fn generic_text(human: &[HumanPart<'_>], loc: &Locator<'_>) -> Option<Draft> {
     if picked.is_empty() {
         return None;
     }
-    let text = squash(
+    let text = text::squash(
         &picked
             .iter()
             .map(|&i| h.lines[i].trim())
@@ -1640,7 +1628,7 @@ fn ses_json(text: &str, seg: usize, loc: &Locator<'_>) -> Option<(MessageKind, V
                     addr,
                     action: str_of(r, "action"),
                     status: str_of(r, "status").and_then(|s| classify::find_enhanced(&s)),
-                    diagnostic: squash(&diag),
+                    diagnostic: text::squash(&diag),
                     remote_mta: mta.clone(),
                     ..Draft::default()
                 });
@@ -1674,7 +1662,7 @@ fn ses_json(text: &str, seg: usize, loc: &Locator<'_>) -> Option<(MessageKind, V
                     addr,
                     action: Some("delivered".into()),
                     status: classify::find_enhanced(&resp),
-                    diagnostic: squash(&resp),
+                    diagnostic: text::squash(&resp),
                     remote_mta: str_of(d, "remoteMtaIp"),
                     ..Draft::default()
                 });

@@ -324,6 +324,50 @@ static SPACE_CLASS: [u8; 256] = {
     t
 };
 
+/// The words of `s` joined by single spaces (runs of white space, line
+/// breaks included, become one space; none at the ends), as joining
+/// [`words`] would give them. Text between runs is copied whole: a word at a
+/// time cost a copy call per word of diagnostic.
+pub(crate) fn squash(s: &str) -> String {
+    let b = s.as_bytes();
+    let class = |i: usize| SPACE_CLASS[usize::from(b[i])];
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    loop {
+        while i < b.len() {
+            match class(i) {
+                0 => break,
+                1 => i += 1,
+                _ => match unicode_space(s, i) {
+                    0 => break,
+                    n => i += n,
+                },
+            }
+        }
+        if i >= b.len() {
+            return out;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        // Words and the single spaces between them.
+        let start = i;
+        loop {
+            while i < b.len() && class(i) == 0 {
+                i += 1;
+            }
+            if i + 1 < b.len() && b[i] == b' ' && class(i + 1) == 0 {
+                i += 2;
+            } else if i < b.len() && class(i) == 2 && unicode_space(s, i) == 0 {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        out.push_str(&s[start..i]);
+    }
+}
+
 /// The words of `s`, exactly as [`str::split_whitespace`] gives them
 /// (Unicode white space separates), found with a byte table: the standard
 /// iterator's general pattern machinery costs several times more per word.
@@ -429,6 +473,38 @@ mod tests {
                     assert_eq!(got, want[..stop], "{len} {step} {stop}");
                 }
             }
+        }
+    }
+
+    /// `squash` gives what joining the words gives.
+    #[test]
+    fn squash_joins_the_words() {
+        let pieces = [
+            "a",
+            "bc",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\u{a0}",
+            "\u{2003}",
+            "é",
+            "\u{2018}",
+            "\u{3000}x",
+            "\u{85}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = (seed % 9) as usize;
+            let t: String = (0..n)
+                .map(|k| pieces[((seed >> (5 * k + 8)) % 13) as usize])
+                .collect();
+            let want = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(squash(&t), want, "{t:?}");
         }
     }
 
