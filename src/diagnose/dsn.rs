@@ -61,7 +61,8 @@ pub(crate) struct DsnMessage {
 /// Split text into fields (unfolding continuation lines), keeping blank lines
 /// as block separators (`None`).
 fn fields(text: &str) -> Vec<Option<Field<'_>>> {
-    let mut out: Vec<Option<Field>> = Vec::new();
+    // A DSN block has about ten fields.
+    let mut out: Vec<Option<Field>> = Vec::with_capacity(16);
     for (i, line) in super::text::lines(text).enumerate() {
         if line.trim().is_empty() {
             out.push(None);
