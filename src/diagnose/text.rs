@@ -324,6 +324,22 @@ static SPACE_CLASS: [u8; 256] = {
     t
 };
 
+/// Where the white space (Unicode's) at byte `i` of `s` ends.
+fn past_space(s: &str, mut i: usize) -> usize {
+    let b = s.as_bytes();
+    while i < b.len() {
+        match SPACE_CLASS[usize::from(b[i])] {
+            0 => break,
+            1 => i += 1,
+            _ => match unicode_space(s, i) {
+                0 => break,
+                n => i += n,
+            },
+        }
+    }
+    i
+}
+
 /// The words of `s` joined by single spaces (runs of white space, line
 /// breaks included, become one space; none at the ends), as joining
 /// [`words`] would give them. Text between runs is copied whole: a word at a
@@ -334,16 +350,7 @@ pub(crate) fn squash(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     loop {
-        while i < b.len() {
-            match class(i) {
-                0 => break,
-                1 => i += 1,
-                _ => match unicode_space(s, i) {
-                    0 => break,
-                    n => i += n,
-                },
-            }
-        }
+        i = past_space(s, i);
         if i >= b.len() {
             return out;
         }
@@ -375,16 +382,7 @@ pub(crate) fn words(s: &str) -> impl Iterator<Item = &str> {
     let b = s.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
-        while i < b.len() {
-            match SPACE_CLASS[usize::from(b[i])] {
-                0 => break,
-                1 => i += 1,
-                _ => match unicode_space(s, i) {
-                    0 => break,
-                    n => i += n,
-                },
-            }
-        }
+        i = past_space(s, i);
         if i >= b.len() {
             return None;
         }
