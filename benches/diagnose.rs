@@ -218,9 +218,9 @@ fn main() {
                 let after: Vec<_> = (0..AROUND).map(|_| our_pass(&files, &kb)).collect();
                 let around = || before.iter().chain(&after);
                 pair_wall.push(sw / median(&mut around().map(|p| p.0).collect::<Vec<_>>()));
-                let cpus: Vec<f64> = around().filter_map(|p| p.1).collect();
+                let mut cpus: Vec<f64> = around().filter_map(|p| p.1).collect();
                 if cpus.len() == 2 * AROUND {
-                    pair_cpu.push(sc / median(&mut cpus.clone()));
+                    pair_cpu.push(sc / median(&mut cpus));
                 }
                 theirs.push((sw, sc));
                 ours.extend(&after);
@@ -274,22 +274,24 @@ fn main() {
         "sisimai {sw_median:.6} s/email wall, {sc_median:.6} s/email cpu (median of {} passes; means {sw_mean:.6} wall, {sc_mean:.6} cpu)",
         theirs.len()
     );
-    println!(
-        "ratio (wall): bounce-doctor is {:.1}x faster than Sisimai (median of {} paired ratios, range {}; ratio of the medians {:.1}x, of the means {:.1}x)",
-        median(&mut pair_wall.clone()),
-        pair_wall.len(),
-        range(&pair_wall),
-        sw_median / wall_median,
-        sw_mean / wall_mean
-    );
-    if let (Some((c_mean, c_median)), false) = (cpu_times, pair_cpu.is_empty()) {
+    // Per email: (mean, median) of theirs and of ours.
+    let ratio = |what: &str, pairs: &[f64], theirs: (f64, f64), ours: (f64, f64)| {
         println!(
-            "ratio (cpu): bounce-doctor is {:.1}x faster than Sisimai (median of {} paired ratios, range {}; ratio of the medians {:.1}x, of the means {:.1}x)",
-            median(&mut pair_cpu.clone()),
-            pair_cpu.len(),
-            range(&pair_cpu),
-            sc_median / c_median,
-            sc_mean / c_mean
+            "ratio ({what}): bounce-doctor is {:.1}x faster than Sisimai (median of {} paired ratios, range {}; ratio of the medians {:.1}x, of the means {:.1}x)",
+            median(&mut pairs.to_vec()),
+            pairs.len(),
+            range(pairs),
+            theirs.1 / ours.1,
+            theirs.0 / ours.0
         );
+    };
+    ratio(
+        "wall",
+        &pair_wall,
+        (sw_mean, sw_median),
+        (wall_mean, wall_median),
+    );
+    if let (Some(ours), false) = (cpu_times, pair_cpu.is_empty()) {
+        ratio("cpu", &pair_cpu, (sc_mean, sc_median), ours);
     }
 }

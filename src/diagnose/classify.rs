@@ -2042,8 +2042,6 @@ pub fn classify(f: &Facts<'_>) -> Reason {
     reason
 }
 
-/// The stage word and reply code are read from the match as the capture
-/// groups would give them.
 /// The hand reading of enhanced codes finds what the regex finds.
 #[cfg(test)]
 mod enhanced_tests {
@@ -2145,6 +2143,8 @@ mod provider_gate_tests {
     }
 }
 
+/// The stage word and reply code are read from the match as the capture
+/// groups would give them.
 #[cfg(test)]
 mod match_readers {
     use super::*;
