@@ -129,7 +129,8 @@ pub struct KnowledgeBase {
 
 /// All `match` patterns of the base at once, in one Aho-Corasick scan of the
 /// text: the literals themselves, and for every regular expression the
-/// literals any of its matches must begin with (its "gates"). Only a regex
+/// literals any of its matches must begin with, or end with (its "gates",
+/// see [`gates`]). Only a regex
 /// whose gate occurs in the text is run, on its own. A single `RegexSet`
 /// over all regexes did the same in one pass, but its lazy DFA needed
 /// megabytes of cache and fell back to the slow NFA simulation on non-ASCII
@@ -166,28 +167,52 @@ struct GatedRegex {
     regex: LazyRegex,
 }
 
-/// The lower-case literals every match of `source` (a case-insensitive
-/// regex) in lower-case text starts with, or `None` when a match can start
-/// with anything (the regex must then always be run).
+/// Lower-case literals one of which every match of `source` (a
+/// case-insensitive regex) in lower-case text contains, or `None` when no
+/// such list is known (the regex must then always be run): the literals its
+/// matches begin with, or those they end with, whichever list has the
+/// longer shortest literal (a longer literal occurs in fewer texts).
 ///
-/// Sound because the text is lower-case: the literal a match begins with is
-/// part of the text, so variants with upper-case letters cannot occur and
-/// are dropped.
+/// Sound because the text is lower-case: a match is part of the text, so
+/// its characters are lower-case, and [`lower_case_only`] drops the other
+/// case of every letter before the literals are spelled out. Without that,
+/// `(?i)` makes a class of each letter, the variants double per letter, and
+/// the extractor cuts them down to two or three letters, which occur in
+/// most texts.
 fn gates(source: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::ExtractKind;
+    let hir = lower_case_only(&regex_syntax::Parser::new().parse(source).ok()?);
+    let shortest = |g: &Vec<String>| g.iter().map(|l| l.len()).min().unwrap_or(0);
+    match (
+        gates_of(&hir, ExtractKind::Prefix),
+        gates_of(&hir, ExtractKind::Suffix),
+    ) {
+        (Some(p), Some(s)) if shortest(&s) > shortest(&p) => Some(s),
+        (Some(p), _) => Some(p),
+        (None, s) => s,
+    }
+}
+
+/// The literals of `kind` (prefixes or suffixes) of the matches of `hir`.
+fn gates_of(
+    hir: &regex_syntax::hir::Hir,
+    kind: regex_syntax::hir::literal::ExtractKind,
+) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = regex_syntax::Parser::new().parse(source).ok()?;
-    let seq = Extractor::new()
-        .kind(ExtractKind::Prefix)
-        .limit_total(1024)
-        .extract(&hir);
+    let suffix = matches!(kind, ExtractKind::Suffix);
+    let seq = Extractor::new().kind(kind).limit_total(1024).extract(hir);
     let mut out = Vec::new();
     for lit in seq.literals()? {
-        let bytes = lit.as_bytes();
-        // Literals shortened by the extractor's limits may end inside a
-        // character; a shorter prefix is still a valid gate.
-        let text = match std::str::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?,
+        // Literals shortened by the extractor's limits may be cut inside a
+        // character (at the end of a prefix, the start of a suffix); a
+        // shorter literal is still a valid gate.
+        let mut bytes = lit.as_bytes();
+        let text = loop {
+            match std::str::from_utf8(bytes) {
+                Ok(t) => break t,
+                Err(_) if suffix && !bytes.is_empty() => bytes = &bytes[1..],
+                Err(e) => break std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?,
+            }
         };
         if text.is_empty() {
             return None;
@@ -201,6 +226,57 @@ fn gates(source: &str) -> Option<Vec<String>> {
     // No lower-case variant at all cannot happen for a sensible pattern; be
     // safe and run such a regex every time rather than never.
     (!out.is_empty()).then_some(out)
+}
+
+/// `hir` with every small class narrowed to the characters that lower-case
+/// text can hold (those `to_lowercase` keeps as they are), so that `(?i)t`
+/// is the literal `t` again. Large classes (`\S`, `.`, negations) are
+/// kept: the extractor does not spell them out anyway. A class left empty
+/// matches nothing, as no lower-case text can match it.
+fn lower_case_only(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{
+        Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind,
+        Repetition,
+    };
+    const SMALL: u32 = 64;
+    let lower = |c: char| c.to_lowercase().eq(std::iter::once(c));
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(class)) => {
+            let ranges = class.ranges();
+            let size: u32 = ranges.iter().map(|r| r.len() as u32).sum();
+            if size > SMALL {
+                return hir.clone();
+            }
+            let kept = (ranges.iter())
+                .flat_map(|r| r.start()..=r.end())
+                .filter(|&c| lower(c))
+                .map(|c| ClassUnicodeRange::new(c, c));
+            Hir::class(Class::Unicode(ClassUnicode::new(kept)))
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let ranges = class.ranges();
+            let size: u32 = ranges.iter().map(|r| r.len() as u32).sum();
+            if size > SMALL {
+                return hir.clone();
+            }
+            let kept = (ranges.iter())
+                .flat_map(|r| r.start()..=r.end())
+                .filter(|b| !b.is_ascii_uppercase())
+                .map(|b| ClassBytesRange::new(b, b));
+            Hir::class(Class::Bytes(ClassBytes::new(kept)))
+        }
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(lower_case_only(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(lower_case_only(&c.sub)),
+            ..c.clone()
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(lower_case_only).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(lower_case_only).collect()),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => hir.clone(),
+    }
 }
 
 impl Matcher {
@@ -583,14 +659,35 @@ mod tests {
     }
 
     #[test]
-    fn gates_are_lower_case_prefixes() {
+    fn gates_are_lower_case_prefixes_or_suffixes() {
+        let owned = |v: &[&str]| Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(
             gates("(?i)5\\.7\\.50[12]\\b"),
-            Some(vec!["5.7.501".to_string(), "5.7.502".to_string()])
+            owned(&["5.7.501", "5.7.502"])
         );
-        // A match that can start anywhere has no gate.
-        assert_eq!(gates("(?i).*banned"), None);
-        assert_eq!(gates("(?i)\\S+ is not allowed"), None);
+        // Whole words, not the first letters of every case variant (but
+        // with the long s, which is lower-case and matches `(?i)s`).
+        assert_eq!(
+            gates("(?i)(received )?too much spam"),
+            owned(&[
+                "received too much spam",
+                "received too much ſpam",
+                "too much spam",
+                "too much ſpam"
+            ])
+        );
+        // The end, when the start can be anything or is shorter.
+        assert_eq!(gates("(?i)\\S+ not allowed"), owned(&[" not allowed"]));
+        assert_eq!(
+            gates("(?i)\\d+ pending (mail|letter)"),
+            owned(&[" pending letter", " pending mail"])
+        );
+        assert_eq!(
+            gates("(?i)5\\.7\\.\\d+ .*unable to relay"),
+            owned(&["unable to relay"])
+        );
+        // A match that can start and end anywhere has no gate.
+        assert_eq!(gates("(?i).*banned.*"), None);
         // Only lower-case variants: the text is lower-case.
         let g = gates("(?i)Quota").expect("gate");
         assert!(g.iter().all(|g| g.starts_with('q')), "{g:?}");
