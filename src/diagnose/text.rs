@@ -87,19 +87,29 @@ pub(crate) fn line_vec(text: &str) -> Vec<&str> {
 /// included: what the classifier's rule table and the knowledge base's
 /// matcher ask of each diagnostic (a hundred bytes or so).
 ///
-/// A DFA over the patterns' first [`PrefixSet::PREFIX`] bytes finds where a
-/// pattern may start, and the pattern is then compared in full there. A DFA
-/// over the whole patterns would cost megabytes. The Aho-Corasick NFA this
-/// replaces cost about 45 instructions a byte of diagnostic; this costs
-/// about 7 a byte for the DFA and 27 with the comparisons (callgrind over
-/// the corpus), and walks the DFA itself because the `aho-corasick` crate's
-/// overlapping search loop adds more per byte and per match than that.
+/// At each position of the text, the four bytes there are hashed and
+/// looked up in a bit table of 8 KiB, which says whether some pattern may
+/// begin with them; only then is the table of patterns by their first four
+/// bytes read, and those patterns compared in full. Where many patterns
+/// begin alike ("blocked using ..."), those long enough are kept in a
+/// further table by their first eight bytes, and so on, so that a common
+/// word in the text costs a few comparisons, not a hundred. Patterns
+/// shorter than four bytes are searched for one by one.
+///
+/// The bit table stays in the processor's first-level cache, and the
+/// positions do not depend on each other. The DFA over the patterns'
+/// prefixes this replaces took fewer instructions, but each byte waited
+/// for the previous one's state, read from a table of hundreds of
+/// kilobytes that was cold for every new diagnostic.
 #[derive(Debug)]
 pub(crate) struct PrefixSet {
-    dfa: aho_corasick::dfa::DFA,
-    /// For each DFA pattern (a distinct prefix), the range of `members`
-    /// that lists the patterns beginning with it, in their order.
-    groups: Vec<(u32, u32)>,
+    /// `long[d]`: patterns of at least `4 (d + 1)` bytes, by the key of
+    /// their first `4 (d + 1)` bytes (see [`PrefixSet::key`]).
+    long: Vec<Groups>,
+    /// Shorter patterns, each searched for on its own: they are few (two
+    /// in the rule table, none in the knowledge base as shipped).
+    short: Vec<u32>,
+    /// For each group, the patterns in it, in their order.
     members: Vec<u32>,
     /// Each pattern's range in `bytes`, where they are stored one after
     /// the other.
@@ -107,63 +117,159 @@ pub(crate) struct PrefixSet {
     bytes: Vec<u8>,
 }
 
+/// Groups of patterns by key: a bit per hash value, then an open-addressed
+/// table. Keys are hashes themselves, so two prefixes may share a group;
+/// every pattern is compared in full before it counts.
+#[derive(Debug)]
+struct Groups {
+    bits: Box<[u64; Groups::WORDS]>,
+    slots: Vec<Slot>,
+    /// `slots.len() - 1` (a power of two).
+    mask: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    key: u32,
+    /// The group's range of `PrefixSet::members`.
+    members: (u32, u32),
+    used: bool,
+    /// Whether longer patterns of this group are in the next table.
+    deeper: bool,
+}
+
+impl Groups {
+    /// Bits in `bits`: 2^16.
+    const BITS: u32 = 16;
+    const WORDS: usize = (1 << Self::BITS) / 64;
+
+    fn hash(key: u32) -> u32 {
+        key.wrapping_mul(0x9e37_79b1)
+    }
+
+    fn new(groups: &[Slot]) -> Groups {
+        let size = (groups.len() * 2).next_power_of_two().max(2);
+        let mask = size as u32 - 1;
+        let mut bits = Box::new([0u64; Self::WORDS]);
+        let mut slots = vec![Slot::default(); size];
+        for g in groups {
+            let h = Self::hash(g.key) >> (32 - Self::BITS);
+            bits[(h / 64) as usize] |= 1 << (h % 64);
+            let mut i = Self::hash(g.key) & mask;
+            while slots[i as usize].used {
+                i = (i + 1) & mask;
+            }
+            slots[i as usize] = *g;
+        }
+        Groups { bits, slots, mask }
+    }
+
+    /// Whether `bits` has the bit of `key` (which all keys in the table
+    /// have).
+    #[inline(always)]
+    fn may_have(bits: &[u64; Self::WORDS], key: u32) -> bool {
+        let b = Self::hash(key) >> (32 - Self::BITS);
+        bits[(b / 64) as usize] & (1 << (b % 64)) != 0
+    }
+
+    /// The group of `key`, if there is one.
+    fn get(&self, key: u32) -> Option<&Slot> {
+        if !Self::may_have(&self.bits, key) {
+            return None;
+        }
+        let mut i = Self::hash(key) & self.mask;
+        loop {
+            let slot = &self.slots[i as usize];
+            if !slot.used {
+                return None;
+            }
+            if slot.key == key {
+                return Some(slot);
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
 impl PrefixSet {
-    /// Bytes of each pattern in the DFA at least, and at most how many
-    /// patterns may share them: common words ("mail", "not ") begin dozens
-    /// of patterns, which all would be compared wherever the word occurs, so
-    /// those patterns get longer prefixes until few share one.
-    const PREFIX: usize = 4;
+    /// Bytes of a pattern taken per table.
+    const WINDOW: usize = 4;
+    /// At most how many patterns of a group are compared at one position
+    /// before the longer ones go to the next table.
     const SHARED: usize = 3;
 
-    /// `None` for an empty pattern, or if the DFA cannot be built (size
-    /// limits far beyond any pattern list here).
+    /// The key of the first `4 (d + 1)` bytes, from the key of the first
+    /// `4 d` (`None` for `d = 0`) and the four bytes after them.
+    #[inline(always)]
+    fn key(previous: Option<u32>, w: &[u8]) -> u32 {
+        let next = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+        match previous {
+            None => next,
+            Some(k) => k.rotate_left(7).wrapping_mul(0x85eb_ca6b) ^ next,
+        }
+    }
+
+    /// `None` for an empty pattern, or when the patterns' total length does
+    /// not fit in 32 bits.
     pub(crate) fn new<P: AsRef<[u8]>>(patterns: impl IntoIterator<Item = P>) -> Option<PrefixSet> {
+        const W: usize = PrefixSet::WINDOW;
         let patterns: Vec<P> = patterns.into_iter().collect();
-        let pattern = |k: usize| patterns[k].as_ref();
+        let pattern = |k: u32| patterns[k as usize].as_ref();
         let total: usize = patterns.iter().map(|p| p.as_ref().len()).sum();
         if patterns.iter().any(|p| p.as_ref().is_empty()) || u32::try_from(total).is_err() {
             return None;
         }
-        let mut len: Vec<usize> = (0..patterns.len())
-            .map(|k| pattern(k).len().min(Self::PREFIX))
-            .collect();
-        let (prefixes, grouped) = loop {
-            let mut prefixes: Vec<&[u8]> = Vec::new();
-            let mut grouped: Vec<Vec<u32>> = Vec::new();
-            let mut index: std::collections::HashMap<&[u8], usize> = Default::default();
-            for (k, &n) in len.iter().enumerate() {
-                let prefix = &pattern(k)[..n];
-                let g = *index.entry(prefix).or_insert_with(|| {
-                    prefixes.push(prefix);
-                    grouped.push(Vec::new());
-                    grouped.len() - 1
+        let mut members = Vec::new();
+        // Patterns grouped by key, in order of first appearance.
+        let grouped = |ks: &mut dyn Iterator<Item = (u32, u32)>| {
+            let mut groups: Vec<(u32, Vec<u32>)> = Vec::new();
+            let mut index: std::collections::HashMap<u32, usize> = Default::default();
+            for (key, k) in ks {
+                let g = *index.entry(key).or_insert_with(|| {
+                    groups.push((key, Vec::new()));
+                    groups.len() - 1
                 });
-                grouped[g].push(k as u32);
+                groups[g].1.push(k);
             }
-            let mut longer = false;
-            for g in grouped.iter().filter(|g| g.len() > Self::SHARED) {
-                for &k in g {
-                    let k = k as usize;
-                    if len[k] < pattern(k).len() {
-                        len[k] += 1;
-                        longer = true;
-                    }
-                }
-            }
-            if !longer {
-                break (prefixes, grouped);
+            groups
+        };
+        let mut slot = |key: u32, g: &[u32], deeper: bool| {
+            let a = members.len() as u32;
+            members.extend_from_slice(g);
+            Slot {
+                key,
+                members: (a, members.len() as u32),
+                used: true,
+                deeper,
             }
         };
-        let dfa = aho_corasick::dfa::DFA::builder()
-            .match_kind(aho_corasick::MatchKind::Standard)
-            .start_kind(aho_corasick::StartKind::Unanchored)
-            .prefilter(false)
-            .build(&prefixes)
-            .ok()?;
-        let (mut groups, mut members) = (Vec::new(), Vec::new());
-        for g in grouped {
-            groups.push((members.len() as u32, (members.len() + g.len()) as u32));
-            members.extend(g);
+        let short: Vec<u32> = (0..patterns.len() as u32)
+            .filter(|&k| pattern(k).len() < W)
+            .collect();
+        // (key so far, pattern) of the patterns for table `long.len()`.
+        let mut level: Vec<(u32, u32)> = (0..patterns.len() as u32)
+            .filter(|&k| pattern(k).len() >= W)
+            .map(|k| (Self::key(None, &pattern(k)[..W]), k))
+            .collect();
+        let mut long = Vec::new();
+        while !level.is_empty() {
+            let depth = (long.len() + 1) * W;
+            let mut next = Vec::new();
+            let mut slots = Vec::new();
+            for (key, g) in grouped(&mut level.iter().copied()) {
+                let (stay, go): (Vec<u32>, Vec<u32>) = if g.len() > Self::SHARED {
+                    g.iter().partition(|&&k| pattern(k).len() < depth + W)
+                } else {
+                    (g, Vec::new())
+                };
+                slots.push(slot(key, &stay, !go.is_empty()));
+                next.extend(
+                    go.iter()
+                        .map(|&k| (Self::key(Some(key), &pattern(k)[depth..depth + W]), k)),
+                );
+            }
+            long.push(Groups::new(&slots));
+            level = next;
         }
         let (mut spans, mut bytes) = (Vec::new(), Vec::with_capacity(total));
         for p in &patterns {
@@ -171,8 +277,8 @@ impl PrefixSet {
             bytes.extend_from_slice(p.as_ref());
         }
         Some(PrefixSet {
-            dfa,
-            groups,
+            long,
+            short,
             members,
             spans,
             bytes,
@@ -180,33 +286,65 @@ impl PrefixSet {
     }
 
     /// Calls `found(pattern, start, end)` for every occurrence of every
-    /// pattern in `hay` (overlapping ones too), in the order their first
-    /// bytes end, patterns with the same first bytes in their order.
+    /// pattern in `hay` (overlapping ones too): those of four bytes or more
+    /// in the order they start, then the shorter ones in the order they
+    /// start.
     pub(crate) fn each(&self, hay: &[u8], mut found: impl FnMut(usize, usize, usize)) {
-        use aho_corasick::automaton::Automaton;
-        use aho_corasick::Anchored;
-        let dfa = &self.dfa;
-        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
-            return;
-        };
-        for (i, &b) in hay.iter().enumerate() {
-            sid = dfa.next_state(Anchored::No, sid, b);
-            if !dfa.is_match(sid) {
-                continue;
-            }
-            for m in 0..dfa.match_len(sid) {
-                let g = dfa.match_pattern(sid, m);
-                let start = i + 1 - dfa.pattern_len(g);
-                let rest = &hay[start..];
-                let (a, z) = self.groups[g.as_usize()];
-                for &k in &self.members[a as usize..z as usize] {
-                    let (a, z) = self.spans[k as usize];
-                    let p = &self.bytes[a as usize..z as usize];
-                    if rest.starts_with(p) {
-                        found(k as usize, start, start + p.len());
-                    }
+        let mut compare = |slot: &Slot, start: usize| {
+            let rest = &hay[start..];
+            let (a, z) = slot.members;
+            for &k in &self.members[a as usize..z as usize] {
+                let (a, z) = self.spans[k as usize];
+                let p = &self.bytes[a as usize..z as usize];
+                if rest.starts_with(p) {
+                    found(k as usize, start, start + p.len());
                 }
             }
+        };
+        if let Some(first) = self.long.first() {
+            let bits: &[u64; Groups::WORDS] = &first.bits;
+            for (start, w) in hay.windows(Self::WINDOW).enumerate() {
+                let key = Self::key(None, w);
+                if Groups::may_have(bits, key) {
+                    self.groups_at(hay, start, key, &mut compare);
+                }
+            }
+        }
+        for &k in &self.short {
+            let (a, z) = self.spans[k as usize];
+            let p = &self.bytes[a as usize..z as usize];
+            // One after another, overlapping ones too ("bb" twice in "bbb").
+            let mut from = 0;
+            while let Some(i) = hay.get(from..).and_then(|h| memchr::memmem::find(h, p)) {
+                found(k as usize, from + i, from + i + p.len());
+                from += i + 1;
+            }
+        }
+    }
+
+    /// The groups of `key` (the first four bytes at `start`) and of the
+    /// longer prefixes there, compared: apart from the bit table's test,
+    /// which the caller makes.
+    #[inline(never)]
+    fn groups_at(
+        &self,
+        hay: &[u8],
+        start: usize,
+        mut key: u32,
+        compare: &mut impl FnMut(&Slot, usize),
+    ) {
+        const W: usize = PrefixSet::WINDOW;
+        let mut depth = W;
+        for table in &self.long {
+            let Some(slot) = table.get(key) else {
+                return;
+            };
+            compare(slot, start);
+            match (slot.deeper, hay.get(start + depth..start + depth + W)) {
+                (true, Some(w)) => key = Self::key(Some(key), w),
+                _ => return,
+            }
+            depth += W;
         }
     }
 }

@@ -127,7 +127,7 @@ pub struct KnowledgeBase {
     general_by_code: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
-/// All `match` patterns of the base at once, in one Aho-Corasick scan of the
+/// All `match` patterns of the base at once, in one scan of the
 /// text: the literals themselves, and for every regular expression the
 /// literals any of its matches must begin with, or end with (its "gates",
 /// see [`gates`]). Only a regex
@@ -142,7 +142,7 @@ pub(crate) struct Matcher {
 
 #[derive(Debug)]
 struct MatcherInner {
-    /// Automaton over every distinct literal and gate.
+    /// Every distinct literal and gate, found together.
     automaton: Option<crate::diagnose::text::PrefixSet>,
     /// For each automaton pattern: what its occurrence means.
     targets: Vec<Vec<Target>>,
@@ -327,7 +327,7 @@ impl Matcher {
                 }
             }
         }
-        // Building only fails on size limits far beyond a knowledge base; then
+        // Building only fails on 4 GiB of patterns, far beyond a knowledge base; then
         // literal patterns find nothing and every regex is run.
         let automaton = crate::diagnose::text::PrefixSet::new(&sources);
         if automaton.is_none() {
