@@ -156,7 +156,7 @@ struct MatcherInner {
 enum Target {
     /// A literal pattern of `entry` with this weight occurs.
     Literal { entry: usize, weight: usize },
-    /// The regex `regexes[k]` may match.
+    /// A literal of the first gate set of the regex `regexes[k]` occurs.
     Gate(usize),
 }
 
@@ -164,14 +164,23 @@ enum Target {
 struct GatedRegex {
     entry: usize,
     weight: usize,
+    /// Its second gate set (see [`gates`]), if any: one of these must
+    /// occur as well before it is run. Looked for only when the first set
+    /// has one in the text; in the scan, short literals such as `5.7.`
+    /// would be found in most texts, for many regexes each.
+    also: Vec<memchr::memmem::Finder<'static>>,
     regex: LazyRegex,
 }
 
-/// Lower-case literals one of which every match of `source` (a
-/// case-insensitive regex) in lower-case text contains, or `None` when no
-/// such list is known (the regex must then always be run): the literals its
-/// matches begin with, or those they end with, whichever list has the
-/// longer shortest literal (a longer literal occurs in fewer texts).
+/// Sets of lower-case literals such that every match of `source` (a
+/// case-insensitive regex) in lower-case text contains a literal of each
+/// set, best first; at most two sets, and `None` when no set is known (the
+/// regex must then always be run). A set is what every match begins with,
+/// or ends with, or what the match of one of the pattern's parts begins or
+/// ends with (`rejected: \S+ listed at` has two: `rejected: ` and ` listed
+/// at`). The sets with the longest shortest literals are taken, since a
+/// longer literal occurs in fewer texts, and one implied by a set already
+/// taken is passed over.
 ///
 /// Sound because the text is lower-case: a match is part of the text, so
 /// its characters are lower-case, and [`lower_case_only`] drops the other
@@ -179,18 +188,39 @@ struct GatedRegex {
 /// `(?i)` makes a class of each letter, the variants double per letter, and
 /// the extractor cuts them down to two or three letters, which occur in
 /// most texts.
-fn gates(source: &str) -> Option<Vec<String>> {
+fn gates(source: &str) -> Option<Vec<Vec<String>>> {
     use regex_syntax::hir::literal::ExtractKind;
+    use regex_syntax::hir::{Hir, HirKind};
     let hir = lower_case_only(&regex_syntax::Parser::new().parse(source).ok()?);
-    let shortest = |g: &Vec<String>| g.iter().map(|l| l.len()).min().unwrap_or(0);
-    match (
-        gates_of(&hir, ExtractKind::Prefix),
-        gates_of(&hir, ExtractKind::Suffix),
-    ) {
-        (Some(p), Some(s)) if shortest(&s) > shortest(&p) => Some(s),
-        (Some(p), _) => Some(p),
-        (None, s) => s,
+    // What the matches begin and end with, and, for a sequence, what the
+    // match of each tail of it begins with and of each head ends with.
+    let mut parts = vec![
+        (hir.clone(), ExtractKind::Prefix),
+        (hir.clone(), ExtractKind::Suffix),
+    ];
+    if let HirKind::Concat(subs) = hir.kind() {
+        for i in 1..subs.len() {
+            parts.push((Hir::concat(subs[i..].to_vec()), ExtractKind::Prefix));
+            parts.push((Hir::concat(subs[..i].to_vec()), ExtractKind::Suffix));
+        }
     }
+    let mut sets: Vec<Vec<String>> = (parts.into_iter())
+        .filter_map(|(h, kind)| gates_of(&h, kind))
+        .collect();
+    let shortest = |g: &Vec<String>| g.iter().map(|l| l.len()).min().unwrap_or(0);
+    // Longest shortest literal first; among equals, the order above.
+    sets.sort_by_key(|g| std::cmp::Reverse(shortest(g)));
+    let mut best: Vec<Vec<String>> = Vec::new();
+    for set in sets {
+        // `set` is implied when every literal of a taken set contains one of it.
+        let implied = |taken: &Vec<String>| {
+            (taken.iter()).all(|t| set.iter().any(|l| t.contains(l.as_str())))
+        };
+        if best.len() < 2 && !best.iter().any(implied) {
+            best.push(set);
+        }
+    }
+    (!best.is_empty()).then_some(best)
 }
 
 /// The literals of `kind` (prefixes or suffixes) of the matches of `hir`.
@@ -306,9 +336,14 @@ impl Matcher {
                     ),
                     Pattern::Regex(re) => {
                         let k = regexes.len();
+                        let gated = gates(re.as_str());
+                        let also = (gated.iter().flat_map(|sets| sets.get(1)).flatten())
+                            .map(|l| memchr::memmem::Finder::new(l.as_bytes()).into_owned())
+                            .collect();
                         regexes.push(GatedRegex {
                             entry,
                             weight: p.weight(),
+                            also,
                             regex: re.clone(),
                         });
                         // Gates of the pattern as written, with Unicode
@@ -319,8 +354,8 @@ impl Matcher {
                         // every match of the ASCII pattern. They are also
                         // fewer and shorter: an ASCII bounded `\d` spells out
                         // every digit string it allows.
-                        match gates(re.as_str()) {
-                            Some(gs) => gs.iter().for_each(|g| add(g, Target::Gate(k))),
+                        match gated {
+                            Some(sets) => sets[0].iter().for_each(|l| add(l, Target::Gate(k))),
                             None => ungated.push(k),
                         }
                     }
@@ -364,8 +399,13 @@ impl Matcher {
                 }
             });
         }
+        let bytes = text_lower.as_bytes();
+        let open = gates.iter().copied().filter(|&k| {
+            let also = &m.regexes[k].also;
+            also.is_empty() || also.iter().any(|f| f.find(bytes).is_some())
+        });
         // Ungated regexes have no gate literal, so the two lists are disjoint.
-        for &k in m.ungated.iter().chain(&gates) {
+        for k in m.ungated.iter().copied().chain(open) {
             let r = &m.regexes[k];
             if r.regex.get().is_some_and(|re| re.is_match(text_lower)) {
                 note(r.entry, r.weight);
@@ -659,38 +699,50 @@ mod tests {
     }
 
     #[test]
-    fn gates_are_lower_case_prefixes_or_suffixes() {
-        let owned = |v: &[&str]| Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    fn gates_are_lower_case_words_the_matches_hold() {
+        let sets = |v: &[&[&str]]| {
+            Some(
+                v.iter()
+                    .map(|set| set.iter().map(|s| s.to_string()).collect())
+                    .collect(),
+            )
+        };
         assert_eq!(
             gates("(?i)5\\.7\\.50[12]\\b"),
-            owned(&["5.7.501", "5.7.502"])
+            sets(&[&["5.7.501", "5.7.502"]])
         );
         // Whole words, not the first letters of every case variant (but
         // with the long s, which is lower-case and matches `(?i)s`).
         assert_eq!(
             gates("(?i)(received )?too much spam"),
-            owned(&[
+            sets(&[&[
                 "received too much spam",
-                "received too much ſpam",
+                "received too much \u{17f}pam",
                 "too much spam",
-                "too much ſpam"
-            ])
+                "too much \u{17f}pam"
+            ]])
         );
         // The end, when the start can be anything or is shorter.
-        assert_eq!(gates("(?i)\\S+ not allowed"), owned(&[" not allowed"]));
+        assert_eq!(gates("(?i)\\S+ not allowed"), sets(&[&[" not allowed"]]));
         assert_eq!(
             gates("(?i)\\d+ pending (mail|letter)"),
-            owned(&[" pending letter", " pending mail"])
+            sets(&[&[" pending letter", " pending mail"]])
+        );
+        // Parts in the middle, and two sets that must both occur.
+        assert_eq!(
+            gates("(?i)rejected: \\S+ listed at \\S+"),
+            sets(&[&[" listed at ", " li\u{17f}ted at "], &["rejected: "]])
         );
         assert_eq!(
             gates("(?i)5\\.7\\.\\d+ .*unable to relay"),
-            owned(&["unable to relay"])
+            sets(&[&["unable to relay"], &["5.7."]])
         );
         // A match that can start and end anywhere has no gate.
-        assert_eq!(gates("(?i).*banned.*"), None);
+        assert_eq!(gates("(?i).*banned.*"), sets(&[&["banned"]]));
+        assert_eq!(gates("(?i).*"), None);
         // Only lower-case variants: the text is lower-case.
         let g = gates("(?i)Quota").expect("gate");
-        assert!(g.iter().all(|g| g.starts_with('q')), "{g:?}");
+        assert!(g.iter().flatten().all(|g| g.starts_with('q')), "{g:?}");
     }
 
     #[test]
