@@ -1,5 +1,7 @@
 //! RFC 3464 delivery-status fields: per-message and per-recipient blocks.
 
+use crate::diagnose::text::Trimmed;
+
 /// One field of a delivery-status body.
 #[derive(Debug, Clone)]
 pub(crate) struct Field<'a> {
@@ -64,7 +66,7 @@ fn fields(text: &str) -> Vec<Option<Field<'_>>> {
     // A DSN block has about ten fields.
     let mut out: Vec<Option<Field>> = Vec::with_capacity(16);
     for (i, line) in super::text::lines(text).enumerate() {
-        if line.trim().is_empty() {
+        if line.trimmed().is_empty() {
             out.push(None);
             continue;
         }
@@ -72,12 +74,12 @@ fn fields(text: &str) -> Vec<Option<Field<'_>>> {
             if let Some(Some(f)) = out.last_mut() {
                 let v = f.value.to_mut();
                 v.push(' ');
-                v.push_str(line.trim());
+                v.push_str(line.trimmed());
             }
             continue;
         }
         if let Some((name, value)) = line.split_once(':') {
-            let name = name.trim();
+            let name = name.trimmed();
             if !name.is_empty()
                 && name.len() < 40
                 && name
@@ -86,7 +88,7 @@ fn fields(text: &str) -> Vec<Option<Field<'_>>> {
             {
                 out.push(Some(Field {
                     name,
-                    value: value.trim().into(),
+                    value: value.trimmed().into(),
                     line: i,
                 }));
                 continue;
@@ -113,14 +115,14 @@ pub(crate) fn typed_value(value: &str) -> &str {
 fn split_typed(value: &str) -> (Option<&str>, &str) {
     match value.split_once(';') {
         Some((t, v))
-            if !t.trim().is_empty()
-                && t.trim().len() < 20
+            if !t.trimmed().is_empty()
+                && t.trimmed().len() < 20
                 && !t.contains(' ')
                 && !t.contains('@') =>
         {
-            (Some(t.trim()), v.trim())
+            (Some(t.trimmed()), v.trimmed())
         }
-        _ => (None, value.trim()),
+        _ => (None, value.trimmed()),
     }
 }
 
@@ -132,7 +134,7 @@ pub(crate) fn clean_address(v: &str) -> Option<String> {
 /// [`clean_address`] before lower-casing, so that a caller that may
 /// discard the address makes no copy of it.
 pub(crate) fn clean_address_str(v: &str) -> Option<&str> {
-    let v = v.trim();
+    let v = v.trimmed();
     let b = v.as_bytes();
     let inner = match (memchr::memchr(b'<', b), memchr::memrchr(b'>', b)) {
         (Some(a), Some(e)) if e > a => &v[a + 1..e],
@@ -144,7 +146,7 @@ pub(crate) fn clean_address_str(v: &str) -> Option<&str> {
     let ib = inner.as_bytes();
     let start = ib.iter().position(|c| !junk(c)).unwrap_or(ib.len());
     let end = ib.iter().rposition(|c| !junk(c)).map_or(start, |p| p + 1);
-    let inner = inner[start..end].trim();
+    let inner = inner[start..end].trimmed();
     // Local recipients (`root`) are still recipients.
     (!inner.is_empty() && inner.len() <= 320).then_some(inner)
 }
@@ -152,7 +154,7 @@ pub(crate) fn clean_address_str(v: &str) -> Option<&str> {
 /// True when the text contains RFC 3464 recipient fields.
 pub(crate) fn has_dsn_fields(text: &str) -> bool {
     super::text::lines(text).any(|l| {
-        let l = l.trim_start();
+        let l = l.trimmed_start();
         super::text::starts_with_ci(l, "final-recipient:")
             || super::text::starts_with_ci(l, "original-recipient:")
     })
@@ -233,7 +235,7 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
             "remote-mta" => {
                 let host = typed_value(&f.value)
                     .trim_matches(|c| c == '[' || c == ']')
-                    .trim()
+                    .trimmed()
                     .to_ascii_lowercase();
                 if !host.is_empty() {
                     cur.get_or_insert_with(DsnRecipient::default).remote_mta = Some((host, f.line));
@@ -259,10 +261,10 @@ pub(crate) fn parse(text: &str) -> DsnMessage {
 fn status_comment(val: &str, code: &str) -> Option<String> {
     let rest = val.split_once(code)?.1;
     let t = rest
-        .trim()
+        .trimmed()
         .trim_start_matches('(')
         .trim_end_matches(')')
-        .trim();
+        .trimmed();
     let low = t.to_ascii_lowercase();
     let generic = low.is_empty()
         || low.starts_with("other or undefined")

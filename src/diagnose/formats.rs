@@ -5,6 +5,7 @@
 use super::rx::cached as re;
 use super::rx::cached_with as re_with;
 use super::rx::Caps;
+use crate::diagnose::text::Trimmed;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -84,13 +85,13 @@ fn forwarded_bounce_follows(rest: &[&str]) -> bool {
     let (mut from, mut subject) = (false, false);
     for l in rest
         .iter()
-        .map(|l| l.trim())
+        .map(|l| l.trimmed())
         .filter(|l| !l.is_empty())
         .take(8)
         .take_while(|l| is_header_like(l))
     {
         let (name, value) = l.split_once(':').unwrap_or((l, ""));
-        match name.trim().to_ascii_lowercase().as_str() {
+        match name.trimmed().to_ascii_lowercase().as_str() {
             "subject" => subject |= super::bounce_subject(value),
             "from" => from |= super::bounce_sender(value),
             _ => {}
@@ -108,7 +109,7 @@ const HEADER_LIKE: &str = r"(?i)^(?:to|from|cc|bcc|reply-to|return-path|sender|d
 /// white space. A name with a non-ASCII byte (`ſ` and `K` fold to ASCII
 /// letters) is left to the regex.
 fn is_header_like(line: &str) -> bool {
-    let t = line.trim_start();
+    let t = line.trimmed_start();
     let Some(colon) = memchr::memchr(b':', t.as_bytes()) else {
         return false;
     };
@@ -324,7 +325,7 @@ fn unbullet(t: &str) -> &str {
     for b in ["* ", "- ", "\u{2022} "] {
         if let Some(rest) = t.strip_prefix(b) {
             if rest.contains('@') {
-                return rest.trim_start();
+                return rest.trimmed_start();
             }
         }
     }
@@ -343,7 +344,7 @@ pub(crate) fn is_lead_in(t: &str) -> bool {
 /// The previous line says the next address is the sender ("A message sent
 /// by", "From:"), not a failed recipient.
 fn introduces_sender(prev: &str) -> bool {
-    let p = prev.trim().trim_end_matches(':').as_bytes();
+    let p = prev.trimmed().trim_end_matches(':').as_bytes();
     let ends = |s: &[u8]| p.len() >= s.len() && p[p.len() - s.len()..].eq_ignore_ascii_case(s);
     ends(b"sent by")
         || ends(b" from")
@@ -636,13 +637,13 @@ fn continuation_opener(line: &str) -> bool {
     .is_match(line)
 }
 
-/// `l.trim().is_empty()`, without trimming the many lines that open with
+/// `l.trimmed().is_empty()`, without trimming the many lines that open with
 /// a character other than white space.
 fn is_blank(l: &str) -> bool {
     match l.as_bytes().first() {
         None => true,
         Some(&b) if b.is_ascii() && !super::text::is_space(b) => false,
-        Some(_) => l.trim().is_empty(),
+        Some(_) => l.trimmed().is_empty(),
     }
 }
 
@@ -665,7 +666,7 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
         if memchr::memchr(b'@', l.as_bytes()).is_none() {
             continue;
         }
-        let t = l.trim();
+        let t = l.trimmed();
         if t.is_empty() || t.len() > 400 || is_header_like(t) {
             continue;
         }
@@ -705,7 +706,7 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
         block.push(*start);
         let mut i = start + 1;
         let mut blank_run = 0;
-        let first = unbullet(lines[*start].trim());
+        let first = unbullet(lines[*start].trimmed());
         let mut content = !intro_only && !first.ends_with(':') && first.len() > addr.len() + 4;
         let mut lead_in = false;
         // Block length before the last blank gap crossed: text after a gap
@@ -713,7 +714,7 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
         // the address list) is not this recipient's.
         let mut before_gap: Option<usize> = None;
         while i < next && block.len() < 40 {
-            let t = lines[i].trim();
+            let t = lines[i].trimmed();
             if before_gap.is_some() && t.contains('@') {
                 let low = t.to_ascii_lowercase();
                 if anchors
@@ -754,7 +755,7 @@ pub(crate) fn scan(lines: &[&str], limit: usize, sender: Option<&str>) -> Vec<Te
             let floor = k.checked_sub(1).map(|p| anchors[p].0 + 1).unwrap_or(0);
             let mut j = *start;
             while j > floor && *start - j < 5 {
-                let t = lines[j - 1].trim();
+                let t = lines[j - 1].trimmed();
                 if t.is_empty()
                     || t.contains('@')
                     || t.ends_with(':')
@@ -884,7 +885,7 @@ fn heading_above(lines: &[&str], first: usize) -> Vec<usize> {
     }
     let text = lines[start..end]
         .iter()
-        .map(|l| l.trim().to_ascii_lowercase())
+        .map(|l| l.trimmed().to_ascii_lowercase())
         .collect::<Vec<_>>()
         .join(" ");
     if text.contains('@') || super::classify::text_reason(&text).is_none() {
@@ -922,7 +923,7 @@ pub(crate) fn transcript(
     while i < limit {
         let l = strip_log_prefix(lines[i]);
         if status_mode
-            && l.trim_start()
+            && l.trimmed_start()
                 .to_ascii_lowercase()
                 .starts_with("while talking to")
         {
@@ -1419,7 +1420,7 @@ mod hand_matchers {
             ],
             (1000, 100),
             |t| is_header_like(t).then_some(()),
-            |t| r.is_match(t.trim_start()).then_some(()),
+            |t| r.is_match(t.trimmed_start()).then_some(()),
         );
     }
 
@@ -1445,7 +1446,7 @@ mod hand_matchers {
             "\u{a0}x",
             "\x0b",
         ] {
-            assert_eq!(is_blank(t), t.trim().is_empty(), "{t:?}");
+            assert_eq!(is_blank(t), t.trimmed().is_empty(), "{t:?}");
         }
     }
 

@@ -12,6 +12,7 @@
 use super::classify::Stage;
 use super::rx::cached as re;
 use super::rx::Caps;
+use crate::diagnose::text::Trimmed;
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -76,7 +77,7 @@ fn keyed(line: &str, idx: usize) -> Option<LogRcpt> {
         )
     } else {
         let c = re(&STAT, r"\bstat=(.*)$").caps(line)?;
-        let text = c[1].trim().to_string();
+        let text = c[1].trimmed().to_string();
         let lower = text.to_ascii_lowercase();
         let verdict = if lower.starts_with("sent") {
             "sent"
@@ -102,7 +103,7 @@ fn keyed(line: &str, idx: usize) -> Option<LogRcpt> {
     };
     let remote_mta = re(&RELAY, r"\brelay=([^,]+)")
         .caps(line)
-        .and_then(|c| host_of(c[1].trim()));
+        .and_then(|c| host_of(c[1].trimmed()));
     Some(LogRcpt {
         addr: Some(addr),
         action,
@@ -134,7 +135,7 @@ fn postfix_reject(line: &str, idx: usize) -> Option<LogRcpt> {
     let addr = re(&TO, r"(?i)\bto=<([^<>\s]+@[^<>\s]+)>")
         .caps(line)
         .map(|c| c[1].to_ascii_lowercase());
-    let text = c[3].trim().to_string();
+    let text = c[3].trimmed().to_string();
     let action = if text.starts_with('4') {
         "delayed"
     } else {
@@ -165,7 +166,7 @@ fn exim(line: &str, idx: usize) -> Option<LogRcpt> {
     .caps(line)
     {
         let rest = &c[3];
-        let text = rest.split_once(": ").map_or("", |(_, t)| t).trim();
+        let text = rest.split_once(": ").map_or("", |(_, t)| t).trimmed();
         let action = if &c[1] == "**" { "failed" } else { "delayed" };
         return Some(LogRcpt {
             addr: Some(c[2].to_ascii_lowercase()),
@@ -187,7 +188,7 @@ fn exim(line: &str, idx: usize) -> Option<LogRcpt> {
     } else {
         Stage::Mail
     };
-    let text = c[3].trim().to_string();
+    let text = c[3].trimmed().to_string();
     let addr = (stage == Stage::Rcpt && c[2].contains('@')).then(|| c[2].to_ascii_lowercase());
     Some(LogRcpt {
         addr,

@@ -12,6 +12,7 @@ mod parse;
 pub(crate) mod rx;
 pub(crate) mod text;
 
+use crate::diagnose::text::Trimmed;
 use rx::Caps;
 use text::Phrases;
 
@@ -267,7 +268,7 @@ struct Locator<'a> {
 impl Locator<'_> {
     /// The input line (1-based) showing `text` of segment `seg` (decoded line `idx`).
     fn find(&self, seg: usize, idx: usize, text: &str) -> Evidence {
-        let trimmed = text.trim();
+        let trimmed = text.trimmed();
         // The first 48 characters (48 bytes, when those are ASCII).
         let cut = if trimmed.len() <= 48 {
             trimmed.len()
@@ -293,7 +294,7 @@ impl Locator<'_> {
                 .then(|| self.raw.get(guess))
                 .flatten()
                 // Usually the line itself, maybe indented: no search needed.
-                .filter(|r| r.trim_start().starts_with(needle) || r.contains(needle))
+                .filter(|r| r.trimmed_start().starts_with(needle) || r.contains(needle))
                 .map(|_| guess);
             direct.or_else(|| {
                 // One prepared searcher for the lines of the part.
@@ -319,11 +320,11 @@ impl Locator<'_> {
         // and only ever join lines, so the input line is at or after `guess`
         // and starts like the decoded one.
         let found = found.or_else(|| {
-            let full = text.trim();
+            let full = text.trimmed();
             let head: String = full.chars().take(20).collect();
             (s.start_line > 0 && head.len() >= 12).then_some(())?;
             let starts_here = |raw: &str| {
-                let raw = raw.trim();
+                let raw = raw.trimmed();
                 // "Final-Recipient:=" — the line broke softly before the text did.
                 let cut = raw.strip_suffix('=').filter(|r| r.len() >= 12);
                 raw.starts_with(&head) || cut.is_some_and(|r| full.starts_with(r))
@@ -342,14 +343,14 @@ impl Locator<'_> {
         let shown = found.and_then(|n| self.raw.get(n)).unwrap_or(text);
         Evidence {
             line,
-            text: clip(sanitize(shown.trim_end())),
+            text: clip(sanitize(shown.trimmed_end())),
         }
     }
 }
 
 /// A line of base64 (a run of the base64 alphabet with no spaces).
 fn looks_base64(line: &str) -> bool {
-    let t = line.trim();
+    let t = line.trimmed();
     t.len() >= 16
         && t.bytes()
             .all(|b| b == b'=' || crate::base64_value(b).is_some())
@@ -595,7 +596,7 @@ fn diagnose_message(
     // request to be removed, i.e. feedback about the mail, not an auto-reply.
     let unsubscribe = ex
         .header("x-apple-unsubscribe")
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        .is_some_and(|v| v.trimmed().eq_ignore_ascii_case("true"));
     let is_feedback = ex.report_type.as_deref() == Some("feedback-report")
         || feedback_seg.is_some()
         || unsubscribe
@@ -607,7 +608,7 @@ fn diagnose_message(
             None => (None, human_lower.clone()),
         };
         for (idx, line) in text::lines(&text).enumerate() {
-            let l = line.trim();
+            let l = line.trimmed();
             let low = l.to_ascii_lowercase();
             if low.starts_with("original-rcpt-to:") || low.starts_with("removal-recipient:") {
                 let v = l.split_once(':').map(|x| x.1).unwrap_or("");
@@ -615,7 +616,7 @@ fn diagnose_message(
                 recips.push(feedback_recipient(first_address(v), ev));
             }
             if low.starts_with("source-ip:") {
-                if let Ok(ip) = l[10..].trim().parse::<IpAddr>() {
+                if let Ok(ip) = l[10..].trimmed().parse::<IpAddr>() {
                     push_ip(&mut prefill.ips, ip);
                 }
             }
@@ -628,7 +629,7 @@ fn diagnose_message(
                 .find(|(_, l)| text::starts_with_ci(l, "x-apple-unsubscribe:"))
                 .map(|(n, l)| Evidence {
                     line: n,
-                    text: clip(sanitize(l.trim_end())),
+                    text: clip(sanitize(l.trimmed_end())),
                 })
                 .into_iter()
                 .collect();
@@ -1147,11 +1148,11 @@ fn draft_from_lines(
         .lines
         .iter()
         .map(|&i| {
-            let t = h.lines[i].trim();
+            let t = h.lines[i].trimmed();
             let bare = t
                 .trim_start_matches(['*', '-', '\u{2022}', ' '])
                 .trim_matches(|c| c == '<' || c == '>' || c == ':')
-                .trim();
+                .trimmed();
             if is_addr(bare) {
                 ""
             } else {
@@ -1194,7 +1195,7 @@ fn original_header(ex: &parse::Extracted, name: &str) -> Option<String> {
         if s.kind == parse::SegKind::Original {
             for l in text::lines(&s.text) {
                 if text::starts_with_ci(l, name) && l.as_bytes().get(name.len()) == Some(&b':') {
-                    return Some(l[name.len() + 1..].trim().to_string());
+                    return Some(l[name.len() + 1..].trimmed().to_string());
                 }
             }
         }
@@ -1504,7 +1505,7 @@ fn quoted_remote_reply(diag: &str) -> Option<(u16, String)> {
         return None;
     }
     let c = re.caps(diag)?;
-    Some((c[1].parse().ok()?, c[2].trim().to_string()))
+    Some((c[1].parse().ok()?, c[2].trimmed().to_string()))
 }
 
 /// The last reply quoted in angle brackets after an expiry notice:
@@ -1523,7 +1524,7 @@ fn last_quoted_refusal(diag: &str) -> Option<(u16, String)> {
 fn generic_text(human: &[HumanPart<'_>], loc: &Locator<'_>) -> Option<Draft> {
     let h = human.first()?;
     let body: Vec<usize> = (0..h.limit())
-        .filter(|&i| !h.lines[i].trim().is_empty())
+        .filter(|&i| !h.lines[i].trimmed().is_empty())
         .take(200)
         .collect();
     let mut picked: Vec<usize> = body
@@ -1548,7 +1549,7 @@ fn generic_text(human: &[HumanPart<'_>], loc: &Locator<'_>) -> Option<Draft> {
     let text = text::squash(
         &picked
             .iter()
-            .map(|&i| h.lines[i].trim())
+            .map(|&i| h.lines[i].trimmed())
             .collect::<Vec<_>>()
             .join(" "),
     );
@@ -1570,8 +1571,8 @@ fn original_recipient(ex: &parse::Extracted, human: Option<&HumanPart<'_>>) -> O
     }
     let h = human?;
     h.lines[h.original?..].iter().take(200).find_map(|l| {
-        text::starts_with_ci(l.trim_start(), "to:")
-            .then(|| first_address(&l.trim_start()[3..]))
+        text::starts_with_ci(l.trimmed_start(), "to:")
+            .then(|| first_address(&l.trimmed_start()[3..]))
             .flatten()
     })
 }

@@ -2,6 +2,7 @@
 //! extraction (our reader in `mime.rs` for plainly formed messages, mail-parser
 //! for the rest), quoted forwards, and sanitising text for output.
 
+use crate::diagnose::text::Trimmed;
 use std::ops::Range;
 
 use mail_parser::{MessageParser, MimeHeaders, PartType};
@@ -500,7 +501,7 @@ fn extract_from(msg: &[u8], first_line: usize, own: bool) -> Extracted {
         },
     };
     // Header-only input (e.g. pasted DSN fields) has no body: scan the headers.
-    if ex.segments.iter().all(|s| s.text.trim().is_empty()) {
+    if ex.segments.iter().all(|s| s.text.trimmed().is_empty()) {
         ex.segments.clear();
         ex.segments.push(whole(SegKind::Human));
     }
@@ -736,7 +737,7 @@ fn classify_part(ctype: &str, subtype: &str) -> SegKind {
 pub(crate) fn unfold(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
     for (i, l) in v.split('\n').enumerate() {
-        let t = l.trim();
+        let t = l.trimmed();
         if t.is_empty() {
             continue;
         }
@@ -843,7 +844,7 @@ pub(crate) fn unquote(lines: &mut [&str]) {
         // blanks, quoted when what is left starts with `>`.
         let (mut non_empty, mut quoted) = (0, 0);
         for l in lines.iter() {
-            let t = l.trim_start();
+            let t = l.trimmed_start();
             non_empty += usize::from(!t.is_empty());
             quoted += usize::from(t.starts_with('>') && !t.starts_with(">>> "));
         }
@@ -851,7 +852,7 @@ pub(crate) fn unquote(lines: &mut [&str]) {
             return;
         }
         for l in lines.iter_mut() {
-            let t = l.trim_start();
+            let t = l.trimmed_start();
             if let Some(rest) = t.strip_prefix('>') {
                 *l = rest.strip_prefix(' ').unwrap_or(rest);
             }

@@ -580,6 +580,69 @@ pub(crate) fn has_code_start(b: &[u8]) -> bool {
         .any(|w| matches!(w[0], b'2'..=b'5') && (w[1].is_ascii_digit() || w[1] == b'.'))
 }
 
+/// `str::trim` and its one-sided forms, with a fast path: most strings the
+/// engine trims (lines, header values, fields) begin and end with a printable
+/// ASCII character and need no trimming at all, which the standard trim
+/// finds out only by decoding a character at each end. The same result as
+/// the standard forms: ASCII white space is skipped byte by byte, and at a
+/// non-ASCII byte the standard form takes over.
+pub(crate) trait Trimmed {
+    fn trimmed(&self) -> &str;
+    fn trimmed_start(&self) -> &str;
+    fn trimmed_end(&self) -> &str;
+}
+
+/// Neither white space nor a byte of a longer character.
+#[inline(always)]
+fn plain(b: u8) -> bool {
+    b > b' ' && b < 0x80
+}
+
+impl Trimmed for str {
+    #[inline]
+    fn trimmed(&self) -> &str {
+        self.trimmed_start().trimmed_end()
+    }
+
+    #[inline]
+    fn trimmed_start(&self) -> &str {
+        match self.as_bytes().first() {
+            Some(&b) if !plain(b) => trim_start_slow(self),
+            _ => self,
+        }
+    }
+
+    #[inline]
+    fn trimmed_end(&self) -> &str {
+        match self.as_bytes().last() {
+            Some(&b) if !plain(b) => trim_end_slow(self),
+            _ => self,
+        }
+    }
+}
+
+#[inline(never)]
+fn trim_start_slow(s: &str) -> &str {
+    let n = (s.as_bytes().iter()).take_while(|&&b| is_space(b)).count();
+    let rest = &s[n..];
+    match rest.as_bytes().first() {
+        Some(&b) if b >= 0x80 => rest.trim_start(),
+        _ => rest,
+    }
+}
+
+#[inline(never)]
+fn trim_end_slow(s: &str) -> &str {
+    let n = (s.as_bytes().iter().rev())
+        .take_while(|&&b| is_space(b))
+        .count();
+    let rest = &s[..s.len() - n];
+    match rest.as_bytes().last() {
+        Some(&b) if b >= 0x80 => rest.trim_end(),
+        _ => rest,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -614,8 +677,9 @@ mod tests {
     }
 
     /// `squash` gives what joining the words gives.
-    #[test]
-    fn squash_joins_the_words() {
+    /// Strings of white space (ASCII and not), letters and other bytes
+    /// below the space, in random order.
+    fn random_texts(count: usize) -> Vec<String> {
         let pieces = [
             "a",
             "bc",
@@ -630,18 +694,38 @@ mod tests {
             "\u{2018}",
             "\u{3000}x",
             "\u{85}",
+            "\x0b",
+            "\x01",
+            "\x1f",
         ];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let n = (seed % 9) as usize;
-            let t: String = (0..n)
-                .map(|k| pieces[((seed >> (5 * k + 8)) % 13) as usize])
-                .collect();
+        (0..count)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let n = (seed % 9) as usize;
+                (0..n)
+                    .map(|k| pieces[((seed >> (5 * k + 8)) % pieces.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn squash_joins_the_words() {
+        for t in random_texts(20_000) {
             let want = t.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(squash(&t), want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn trimmed_is_trim() {
+        for t in random_texts(20_000) {
+            assert_eq!(t.trimmed(), t.trim(), "{t:?}");
+            assert_eq!(t.trimmed_start(), t.trim_start(), "{t:?}");
+            assert_eq!(t.trimmed_end(), t.trim_end(), "{t:?}");
         }
     }
 
