@@ -12,7 +12,7 @@ pub mod wizard;
 
 /// The value of a base64 alphabet character (RFC 4648). The decoders of
 /// MIME parts and of DKIM keys share it; they differ in what else they take.
-pub(crate) fn base64_value(c: u8) -> Option<u8> {
+pub(crate) const fn base64_value(c: u8) -> Option<u8> {
     match c {
         b'A'..=b'Z' => Some(c - b'A'),
         b'a'..=b'z' => Some(c - b'a' + 26),
