@@ -689,12 +689,7 @@ fn base64(b: &[u8]) -> Option<Vec<u8>> {
         let v = match B64[c as usize] {
             B64_SKIP => continue,
             B64_PAD => {
-                match n {
-                    0 => {}
-                    2 => out.push((acc >> 4) as u8),
-                    3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
-                    _ => return None,
-                }
+                padded(&mut out, acc, n)?;
                 (acc, n) = (0, 0);
                 continue;
             }
@@ -709,6 +704,18 @@ fn base64(b: &[u8]) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// The bytes of a group that padding ends after `n` characters (their
+/// bits in `acc`); None after one, which mail-parser does not decode.
+fn padded(out: &mut Vec<u8>, acc: u32, n: u32) -> Option<()> {
+    match n {
+        0 => {}
+        2 => out.push((acc >> 4) as u8),
+        3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+        _ => return None,
+    }
+    Some(())
 }
 
 /// Decoder states, as mail-parser's quoted-printable decoder has them.
@@ -856,12 +863,7 @@ mod tests {
             let v = match c {
                 b' ' | b'\t' | b'\n' => continue,
                 b'=' => {
-                    match n {
-                        0 => {}
-                        2 => out.push((acc >> 4) as u8),
-                        3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
-                        _ => return None,
-                    }
+                    padded(&mut out, acc, n)?;
                     (acc, n) = (0, 0);
                     continue;
                 }
