@@ -39,7 +39,7 @@ pub(super) enum Content<'a> {
     /// the whole message lies in the input.
     Message {
         /// Header fields: name as mail-parser names it, raw value.
-        headers: Vec<(Cow<'a, str>, &'a str)>,
+        headers: Vec<(&'a str, &'a str)>,
         /// The attached message's bytes.
         raw: Range<usize>,
     },
@@ -498,7 +498,7 @@ fn boundary_occurs(msg: &[u8], from: usize, ct: &ContentType<'_>) -> bool {
 /// Header fields of a block as mail-parser lists them: the name in its
 /// canonical form for known fields, the raw value (fields whose value is not
 /// UTF-8 are left out).
-fn header_list<'a>(msg: &'a [u8], block: &Fields) -> Option<Vec<(Cow<'a, str>, &'a str)>> {
+fn header_list<'a>(msg: &'a [u8], block: &Fields) -> Option<Vec<(&'a str, &'a str)>> {
     // Field bounds are ASCII bytes, so a block that is UTF-8 as a whole
     // (the usual case) cuts into UTF-8 names and values.
     let whole =
@@ -516,15 +516,10 @@ fn header_list<'a>(msg: &'a [u8], block: &Fields) -> Option<Vec<(Cow<'a, str>, &
         // No field mail-parser knows by name starts with `X-` (only
         // `X400-`): those keep their name as written, without a lookup.
         let custom = name.len() > 2 && name.as_bytes()[..2].eq_ignore_ascii_case(b"x-");
-        let known = if custom {
-            None
+        let name = if custom {
+            name
         } else {
-            mail_parser::HeaderName::parse(name)
-        };
-        let name = match known {
-            None => Cow::Borrowed(name),
-            Some(mail_parser::HeaderName::Other(n)) => n,
-            Some(known) => Cow::Borrowed(known.as_static_str()),
+            known_name(name).unwrap_or(name)
         };
         if let Some(value) = text(colon + 1..end) {
             out.push((name, value));
@@ -532,6 +527,54 @@ fn header_list<'a>(msg: &'a [u8], block: &Fields) -> Option<Vec<(Cow<'a, str>, &
     }
     Some(out)
 }
+
+/// The canonical form of a field name mail-parser knows (`subject` and
+/// `SUBJECT` are `Subject`), `None` for others. mail-parser's lookup makes
+/// a lower-case copy of the name each time; the answers are kept per name
+/// as written, up to [`KNOWN_NAMES`] names (a few dozen occur in practice),
+/// the rest looked up every time.
+fn known_name(name: &str) -> Option<&'static str> {
+    use std::collections::HashMap;
+    /// Field names are short and few: a multiply-and-rotate over eight
+    /// bytes at a time is hash enough.
+    #[derive(Default)]
+    struct Quick(u64);
+    impl std::hash::Hasher for Quick {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for c in bytes.chunks(8) {
+                let mut w = [0u8; 8];
+                w[..c.len()].copy_from_slice(c);
+                self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w))
+                    .wrapping_mul(0x517c_c1b7_2722_0a95);
+            }
+        }
+    }
+    type Seen = HashMap<Box<str>, Option<&'static str>, std::hash::BuildHasherDefault<Quick>>;
+    thread_local! {
+        static SEEN: std::cell::RefCell<Seen> = Default::default();
+    }
+    let lookup = |name: &str| match mail_parser::HeaderName::parse(name) {
+        None | Some(mail_parser::HeaderName::Other(_)) => None,
+        Some(known) => Some(known.as_static_str()),
+    };
+    SEEN.with(|seen| {
+        if let Some(&known) = seen.borrow().get(name) {
+            return known;
+        }
+        let known = lookup(name);
+        let mut seen = seen.borrow_mut();
+        if seen.len() < KNOWN_NAMES {
+            seen.insert(name.into(), known);
+        }
+        known
+    })
+}
+
+/// At most how many field names [`known_name`] keeps.
+const KNOWN_NAMES: usize = 512;
 
 /// Decode a part that is not a multipart or an attached message. `bounded`
 /// says whether a boundary follows the body (Some(true) when the body is not
@@ -877,6 +920,46 @@ mod tests {
             }
         }
         Some(out)
+    }
+
+    /// The kept answers are mail-parser's, for names in any case, unknown
+    /// names, names it refuses, and more names than are kept.
+    #[test]
+    fn known_names_are_mail_parsers() {
+        let mut names: Vec<String> = [
+            "Subject",
+            "subject",
+            "SUBJECT",
+            "Content-Type",
+            "content-type",
+            "From",
+            "to",
+            "Received",
+            "X-Mailer",
+            "Final-Recipient",
+            "Original-Recipient",
+            "bad name",
+            "a:b",
+            "Ünïcode",
+            "",
+            "Reply-To",
+            "message-id",
+            "List-Unsubscribe",
+            "Return-Path",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        names.extend((0..KNOWN_NAMES + 50).map(|i| format!("X-Field-{i}")));
+        for _ in 0..2 {
+            for n in &names {
+                let want = match mail_parser::HeaderName::parse(n.as_str()) {
+                    None | Some(mail_parser::HeaderName::Other(_)) => None,
+                    Some(k) => Some(k.as_static_str()),
+                };
+                assert_eq!(known_name(n), want, "{n:?}");
+            }
+        }
     }
 
     /// Same bytes, or the same refusal, on bodies of whole lines, lines

@@ -481,7 +481,7 @@ fn extract_from(msg: &[u8], first_line: usize, own: bool) -> Extracted {
                     mime::Content::Bytes(b) => Body::Bytes(b),
                     mime::Content::Skipped => continue,
                     mime::Content::Message { headers, raw } => Body::Message {
-                        headers: header_text(headers.iter().map(|(n, v)| (n.as_ref(), *v))),
+                        headers: header_text(headers.iter().copied()),
                         raw: (ex.attached.len() < 4)
                             .then(|| (msg[raw.clone()].to_vec(), to_line(raw.start))),
                     },
