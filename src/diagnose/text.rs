@@ -177,6 +177,11 @@ impl Groups {
         if !Self::may_have(&self.bits, key) {
             return None;
         }
+        self.probe(key)
+    }
+
+    /// [`Groups::get`] once the bit table has said yes.
+    fn probe(&self, key: u32) -> Option<&Slot> {
         let mut i = Self::hash(key) & self.mask;
         loop {
             let slot = &self.slots[i as usize];
@@ -294,8 +299,7 @@ impl PrefixSet {
             let rest = &hay[start..];
             let (a, z) = slot.members;
             for &k in &self.members[a as usize..z as usize] {
-                let (a, z) = self.spans[k as usize];
-                let p = &self.bytes[a as usize..z as usize];
+                let p = self.pattern(k);
                 if rest.starts_with(p) {
                     found(k as usize, start, start + p.len());
                 }
@@ -311,8 +315,7 @@ impl PrefixSet {
             }
         }
         for &k in &self.short {
-            let (a, z) = self.spans[k as usize];
-            let p = &self.bytes[a as usize..z as usize];
+            let p = self.pattern(k);
             // One after another, overlapping ones too ("bb" twice in "bbb").
             let mut from = 0;
             while let Some(i) = hay.get(from..).and_then(|h| memchr::memmem::find(h, p)) {
@@ -320,6 +323,12 @@ impl PrefixSet {
                 from += i + 1;
             }
         }
+    }
+
+    /// Pattern `k`'s bytes.
+    fn pattern(&self, k: u32) -> &[u8] {
+        let (a, z) = self.spans[k as usize];
+        &self.bytes[a as usize..z as usize]
     }
 
     /// The groups of `key` (the first four bytes at `start`) and of the
@@ -336,7 +345,12 @@ impl PrefixSet {
         const W: usize = PrefixSet::WINDOW;
         let mut depth = W;
         for table in &self.long {
-            let Some(slot) = table.get(key) else {
+            let slot = if depth == W {
+                table.probe(key)
+            } else {
+                table.get(key)
+            };
+            let Some(slot) = slot else {
                 return;
             };
             compare(slot, start);

@@ -129,9 +129,8 @@ pub struct KnowledgeBase {
 
 /// All `match` patterns of the base at once, in one scan of the
 /// text: the literals themselves, and for every regular expression the
-/// literals any of its matches must begin with, or end with (its "gates",
-/// see [`gates`]). Only a regex
-/// whose gate occurs in the text is run, on its own. A single `RegexSet`
+/// literals its matches must hold (its "gates", see [`gates`]). Only a
+/// regex whose gates occur in the text is run, on its own. A single `RegexSet`
 /// over all regexes did the same in one pass, but its lazy DFA needed
 /// megabytes of cache and fell back to the slow NFA simulation on non-ASCII
 /// text (Unicode `\b`).
@@ -328,6 +327,14 @@ impl Matcher {
                     ),
                     Pattern::Regex(re) => {
                         let k = regexes.len();
+                        // Gates of the pattern as written, with Unicode
+                        // classes: ASCII `\d`, `\w` and `\s` are subsets of
+                        // the Unicode ones, and a negated class is too large
+                        // for the extractor to spell out in either form (the
+                        // literals stop there), so every match of the ASCII
+                        // pattern still holds the literals. They are also
+                        // fewer and shorter: an ASCII bounded `\d` spells out
+                        // every digit string it allows.
                         let gated = gates(re.as_str());
                         let also = (gated.iter().flat_map(|sets| sets.get(1)).flatten())
                             .map(|l| memchr::memmem::Finder::new(l.as_bytes()).into_owned())
@@ -338,14 +345,6 @@ impl Matcher {
                             also,
                             regex: re.clone(),
                         });
-                        // Gates of the pattern as written, with Unicode
-                        // classes: ASCII `\d`, `\w` and `\s` are subsets of
-                        // the Unicode ones, and a negated class is too large
-                        // for the extractor to spell out in either form (the
-                        // literals stop there), so the literals still begin
-                        // every match of the ASCII pattern. They are also
-                        // fewer and shorter: an ASCII bounded `\d` spells out
-                        // every digit string it allows.
                         match gated {
                             Some(sets) => sets[0].iter().for_each(|l| add(l, Target::Gate(k))),
                             None => ungated.push(k),
@@ -729,7 +728,8 @@ mod tests {
             gates("(?i)5\\.7\\.\\d+ .*unable to relay"),
             sets(&[&["unable to relay"], &["5.7."]])
         );
-        // A match that can start and end anywhere has no gate.
+        // A match that can start and end anywhere still holds its inner
+        // literal; a pattern with no literal at all has no gate.
         assert_eq!(gates("(?i).*banned.*"), sets(&[&["banned"]]));
         assert_eq!(gates("(?i).*"), None);
         // Only lower-case variants: the text is lower-case.
